@@ -1,0 +1,1 @@
+"""Leadbot domain and web app. Domain modules here import no Rasa and no web framework."""
