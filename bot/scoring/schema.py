@@ -1,0 +1,139 @@
+"""JSON schema (Draft 2020-12) of scoring.yml, format version 1.
+
+The schema says the shape; `bot.scoring.rubric` checks the rules across values (bands in
+order, points within max_points, max_points adding up to 100).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+RUBRIC_FORMAT_VERSION = 1
+
+_POINTS: dict[str, Any] = {"type": "integer", "minimum": 0, "maximum": 100}
+_LABEL: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": 120}
+_BAND_ID: dict[str, Any] = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"}
+_CURRENCY: dict[str, Any] = {"type": "string", "pattern": "^[A-Z]{3}$"}
+
+_RULE: dict[str, Any] = {
+    "type": "object",
+    "properties": {"points": _POINTS, "label": _LABEL},
+    "required": ["points", "label"],
+    "additionalProperties": False,
+}
+
+
+def _levels(*names: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {"max_points": _POINTS, **{name: _RULE for name in names}},
+        "required": ["max_points", *names],
+        "additionalProperties": False,
+    }
+
+
+RUBRIC_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Leadbot scoring rubric (scoring.yml)",
+    "type": "object",
+    "properties": {
+        "version": {"const": RUBRIC_FORMAT_VERSION},
+        "rubric_version": _LABEL,
+        "default_currency": _CURRENCY,
+        "currency_rates": {
+            "type": "object",
+            "propertyNames": {"pattern": "^[A-Z]{3}$"},
+            "additionalProperties": {"type": "number", "exclusiveMinimum": 0},
+            "minProperties": 1,
+        },
+        "criteria": {
+            "type": "object",
+            "properties": {
+                "budget": {
+                    "type": "object",
+                    "properties": {
+                        "max_points": _POINTS,
+                        "bands": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "id": _BAND_ID,
+                                    "min": {"type": "number", "minimum": 0},
+                                    "points": _POINTS,
+                                    "label": _LABEL,
+                                },
+                                "required": ["id", "min", "points", "label"],
+                                "additionalProperties": False,
+                            },
+                        },
+                        "none": _RULE,
+                        "unknown": _RULE,
+                    },
+                    "required": ["max_points", "bands", "none", "unknown"],
+                    "additionalProperties": False,
+                },
+                "authority": _levels("decision_maker", "influencer", "none", "unknown"),
+                "need": _levels("concrete", "vague", "none", "unknown"),
+                "timeline": {
+                    "type": "object",
+                    "properties": {
+                        "max_points": _POINTS,
+                        "bands": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "id": _BAND_ID,
+                                    "max_months": {"type": "number", "minimum": 0},
+                                    "points": _POINTS,
+                                    "label": _LABEL,
+                                },
+                                "required": ["id", "max_months", "points", "label"],
+                                "additionalProperties": False,
+                            },
+                        },
+                        "later": _RULE,
+                        "none": _RULE,
+                        "unknown": _RULE,
+                    },
+                    "required": ["max_points", "bands", "later", "none", "unknown"],
+                    "additionalProperties": False,
+                },
+            },
+            "required": ["budget", "authority", "need", "timeline"],
+            "additionalProperties": False,
+        },
+        "grades": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "grade": {"type": "string", "pattern": "^[A-Z][+-]?$"},
+                    "min_score": _POINTS,
+                },
+                "required": ["grade", "min_score"],
+                "additionalProperties": False,
+            },
+        },
+        "routing": {
+            "type": "object",
+            "properties": {"handoff_min_score": _POINTS},
+            "required": ["handoff_min_score"],
+            "additionalProperties": False,
+        },
+    },
+    "required": [
+        "version",
+        "rubric_version",
+        "default_currency",
+        "currency_rates",
+        "criteria",
+        "grades",
+        "routing",
+    ],
+    "additionalProperties": False,
+}

@@ -1,0 +1,46 @@
+# Shared helpers for the scripts: sourced, not run.
+# Everything heavy (virtual environments, trained models) is cached outside the clone,
+# keyed by a hash of its inputs, so a fresh clone on the same machine reuses it.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="${LEADBOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/leadbot}"
+VENV="$ROOT/.venv"
+RASA_PY="$VENV/rasa/bin/python"
+APP_PY="$VENV/app/bin/python"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# sha256 of files' names and contents (sorted), printed as 16 hex chars.
+hash_files() {
+  local f
+  for f in "$@"; do
+    if [ -d "$f" ]; then
+      find "$f" -type f ! -name '*.pyc' -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
+    elif [ -f "$f" ]; then
+      sha256sum "$f"
+    fi
+  done | sed "s#  $ROOT/#  #" | sha256sum | cut -c1-16
+}
+
+# Python 3.10 is what Rasa 3.6 and rasa-sdk 3.6 support: PATH first, then pyenv.
+find_python310() {
+  local candidate
+  for candidate in "${PYTHON310:-}" "$(command -v python3.10 2>/dev/null || true)"; do
+    if [ -n "$candidate" ] && "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  done
+  if command -v pyenv >/dev/null 2>&1; then
+    local version
+    version="$(pyenv versions --bare 2>/dev/null | grep -E '^3\.10(\.[0-9]+)?$' | sort -V | tail -n1 || true)"
+    if [ -n "$version" ] && [ -x "$(pyenv root)/versions/$version/bin/python3.10" ]; then
+      echo "$(pyenv root)/versions/$version/bin/python3.10"; return 0
+    fi
+  fi
+  for candidate in "$HOME"/.pyenv/versions/3.10*/bin/python3.10; do
+    if [ -x "$candidate" ]; then echo "$candidate"; return 0; fi
+  done
+  die "Python 3.10 is required (Rasa 3.6 supports no newer Python) and none was found on PATH or in pyenv: install it (for example 'pyenv install 3.10') and run this again."
+}

