@@ -111,10 +111,19 @@ def load_yaml_config(
         )
 
     data = _plain(path, tree)
-    _check_version(path, data, expected_version)
+    _check_version(path, tree, data, expected_version)
 
     Draft202012Validator.check_schema(schema)
-    errors = [_locate(path, tree, error) for error in _leaf_errors(schema, data)]
+    leaf_errors = _leaf_errors(schema, data)
+    # A typo gives an unknown key and a missing one in the same mapping: report the typo.
+    with_unknown_keys = {
+        tuple(e.absolute_path) for e in leaf_errors if e.validator == "additionalProperties"
+    }
+    errors = [
+        _locate(path, tree, error)
+        for error in leaf_errors
+        if not (error.validator == "required" and tuple(error.absolute_path) in with_unknown_keys)
+    ]
     if errors:
         raise min(errors, key=lambda e: (e.line or 0, e.key_path))
 
@@ -209,29 +218,35 @@ def _plain(path: Path, tree: CommentedMap) -> dict[str, Any]:
     return data
 
 
-def _check_version(path: Path, data: dict[str, Any], expected: int) -> None:
+def _check_version(path: Path, tree: CommentedMap, data: dict[str, Any], expected: int) -> None:
     if "version" not in data:
         raise ConfigError(
             path, "version", 1, f"missing; the file must start with 'version: {expected}'"
         )
     version = data["version"]
+    line = line_of(tree, ("version",))
     if isinstance(version, bool) or not isinstance(version, int):
-        raise ConfigError(path, "version", 1, f"must be a whole number like {expected}")
+        raise ConfigError(path, "version", line, f"must be a whole number like {expected}")
     if version != expected:
         raise ConfigError(
             path,
             "version",
-            1,
+            line,
             f"unsupported version {version}; this Leadbot reads version {expected}",
         )
 
 
 def _leaf_errors(schema: dict[str, Any], data: dict[str, Any]) -> list[ValidationError]:
-    """Schema errors; for anyOf/oneOf, the most relevant error inside instead of the summary."""
+    """Schema errors; for anyOf/oneOf, the most telling error inside instead of the summary.
+
+    That is an error from a branch whose type matched, if any: for a value of "integer or
+    text starting with s", 'x1' is better told it does not start with s than it is no integer.
+    """
     out: list[ValidationError] = []
     for error in Draft202012Validator(schema).iter_errors(data):
         while error.context:
-            inner = best_match(error.context)
+            deeper = [e for e in error.context if e.validator != "type"] or error.context
+            inner = best_match(deeper)
             if inner is None:
                 break
             error = inner

@@ -2,6 +2,8 @@
 # Everything heavy (virtual environments, trained models) is cached outside the clone,
 # keyed by a hash of its inputs, so a fresh clone on the same machine reuses it.
 set -euo pipefail
+# TensorFlow (inside Rasa) is chatty about missing GPUs: keep its warnings and errors only.
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${LEADBOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/leadbot}"

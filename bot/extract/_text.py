@@ -1,0 +1,170 @@
+"""Small text helpers shared by the normalizers.
+
+Chat answers arrive in every shape: curly quotes, "I am" / "I'm" / "im", double spaces,
+trailing emoji. The normalizers match their tables against one canonical lower-case form
+so each table lists a phrase once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
+_DASHES = str.maketrans({"–": "-", "—": "-", "‑": "-", "−": "-"})
+_SPACES = re.compile(r"\s+")
+# Contractions people type without the apostrophe or spelled out.
+_CONTRACTIONS = (
+    (re.compile(r"\bi\s+am\b"), "i'm"),
+    (re.compile(r"\bim\b"), "i'm"),
+    (re.compile(r"\bit\s+is\b"), "it's"),
+    (re.compile(r"\bits\b"), "it's"),
+    (re.compile(r"\bdo\s+not\b"), "don't"),
+    (re.compile(r"\bdont\b"), "don't"),
+    (re.compile(r"\bdoes\s+not\b"), "doesn't"),
+    (re.compile(r"\bcan\s*not\b"), "can't"),
+    (re.compile(r"\bcant\b"), "can't"),
+    (re.compile(r"\bwe\s+are\b"), "we're"),
+)
+
+
+def clean_spaces(text: str) -> str:
+    """Collapse runs of white space and trim: the visitor's words, tidied for display."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalize(text: str) -> str:
+    """Canonical form for table matching: lower case, straight quotes, plain dashes,
+    single spaces and the common contractions written one way."""
+    out = clean_spaces(text.translate(_QUOTES).translate(_DASHES).lower())
+    for pattern, repl in _CONTRACTIONS:
+        out = pattern.sub(repl, out)
+    return out
+
+
+def phrase_regex(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One regex matching any of `phrases` as whole words, longest first, so the
+    tables stay plain lists of phrases instead of hand-written patterns."""
+    parts = sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True)
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
+    return re.compile(rf"(?<![\w'])(?:{body})(?![\w'])")
+
+
+# Visitors who answer a question with a question or a shrug word: the bot should re-ask.
+DEFLECTIONS = frozenset(
+    {
+        "why",
+        "why?",
+        "what",
+        "what?",
+        "huh",
+        "huh?",
+        "?",
+        "??",
+        "what do you mean",
+        "what do you mean?",
+        "pardon",
+        "sorry?",
+        "come again",
+        "hello",
+        "hi",
+        "hey",
+        "test",
+        "testing",
+        "ok",
+        "okay",
+        "k",
+    }
+)
+_MASH = re.compile(r"^(?:asdf\w*|qwer\w*|zxcv\w*|hjkl|jkl;?|sdf|fdsa|(\w)\1{2,})$")
+
+
+def is_noise(norm: str) -> bool:
+    """True for text that carries no answer at all: empty, punctuation, a deflection,
+    or keyboard mash. Expects `normalize()`d text."""
+    stripped = norm.strip(" .!?,;:-_*~\"'()[]")
+    if not stripped or norm in DEFLECTIONS or stripped in DEFLECTIONS:
+        return True
+    if not re.search(r"[^\W\d_]|\d", stripped):
+        return True
+    words = stripped.split()
+    return all(_MASH.match(w) for w in words)
+
+
+# ---- number words -------------------------------------------------------------------
+
+UNITS: dict[str, int] = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+SCALES: dict[str, int] = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+}
+_NUMBER_WORD = "|".join(sorted([*UNITS, *SCALES], key=len, reverse=True))
+# "one hundred and fifty thousand", "twenty-five", "a million"
+WORD_NUMBER = (
+    rf"(?:\ba\s+(?=(?:{'|'.join(SCALES)})\b))?"
+    rf"\b(?:{_NUMBER_WORD})(?:(?:(?<=hundred)\s+and\s+|\s+|-)(?:{_NUMBER_WORD}))*\b"
+)
+
+
+def words_to_number(text: str) -> Decimal | None:
+    """Value of an English number phrase ("two hundred and fifty thousand" -> 250000).
+
+    Returns None when the words do not form one number ("twenty forty", "thousand million")."""
+    tokens = [t for t in re.split(r"[\s-]+", text.lower()) if t and t != "and"]
+    if tokens and tokens[0] == "a":
+        tokens[0] = "one"
+    total = current = 0
+    last_scale = 10**12
+    last_unit: int | None = None
+    for tok in tokens:
+        if tok in UNITS:
+            value = UNITS[tok]
+            # "twenty five" is a number, "five twenty" and "twenty forty" are not.
+            if last_unit is not None and not (last_unit % 10 == 0 and last_unit >= 20 > value):
+                return None
+            current += value
+            last_unit = value
+            continue
+        last_unit = None
+        if tok == "hundred":
+            current = (current or 1) * 100
+        elif tok in SCALES and SCALES[tok] < last_scale:
+            total += (current or 1) * SCALES[tok]
+            current = 0
+            last_scale = SCALES[tok]
+        else:
+            return None
+    return Decimal(total + current) if tokens else None

@@ -1,0 +1,231 @@
+"""Authority answers -> `Authority` (who signs off, and the visitor's role).
+
+The tables live in data/roles.yaml so operators can read and extend them. The reading:
+
+1. Titles said of the visitor ("I'm the CTO", "Head of Marketing at Acme", "founder here")
+   give a role and a level. Titles said of someone else ("my boss", "our CEO", "check with
+   the VP", "the CEO's assistant") are not the visitor's role: they tell us someone else
+   decides.
+2. An explicit statement beats a title: "I need to check with my manager" -> influencer,
+   "I'm a manager and I sign off" -> decision maker.
+3. Then no-authority phrases ("just curious"), "rather not say" -> unknown, and finally a
+   bare "yes"/"no" answer to "are you the one who signs off?".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, cast
+
+import yaml
+
+from bot.extract._text import is_noise, normalize, phrase_regex
+from bot.facts import Authority, AuthorityLevel
+
+_RANK: dict[str, int] = {"decision_maker": 3, "influencer": 2, "none": 1}
+_LEVELS: tuple[AuthorityLevel, ...] = ("decision_maker", "influencer", "none")
+# Titles after which a department may follow directly: "VP Sales", "Director Marketing".
+_DEPT_TITLES = frozenset(
+    {"vp", "svp", "evp", "avp", "vice president", "head of", "director", "chief", "president"}
+)
+_SMALL_WORDS = frozenset({"of", "and", "for", "the", "&", "/", "to"})
+# Words after "head of" that end the department ("Head of Growth at Acme").
+_STOP = frozenset(
+    {
+        "at",
+        "in",
+        "for",
+        "with",
+        "and",
+        "but",
+        "so",
+        "here",
+        "a",
+        "an",
+        "the",
+        "our",
+        "my",
+        "who",
+        "which",
+        "i",
+        "we",
+        "i'm",
+        "we're",
+        "it's",
+        "from",
+        "of",
+        "to",
+        "on",
+    }
+)
+# Words before a title that point at someone else: "my boss", "report to the CEO".
+_OTHER_BEFORE = re.compile(
+    r"(?:\b(?:my|our|their|his|her|your|whose)\s+(?:\w+\s+)?"
+    r"|\b(?:to|with|from|by|for|ask|asking|tell|convince|involve|loop\s+in|cc)\s+"
+    r"(?:the\s+|a\s+|an\s+|our\s+|my\s+)?"
+    r"|\b(?:boss|manager|he|she|they|who)\s+is\s+(?:the\s+|a\s+|an\s+|our\s+)?)$"
+)
+_OTHER_AFTER = re.compile(
+    r"'s\b|\s+(?:decides|signs|approves|has\s+the\s+final\s+say|makes\s+the\s+(?:call|decision)"
+    r"|will\s+decide|needs\s+to\s+(?:approve|sign)|does\b)"
+)
+_LEAD_NOT_ROLE = re.compile(
+    r"\s+(?:gen|generation|qualification|scoring|magnets?|forms?|management|nurturing|routing)\b"
+)
+
+
+@dataclass(frozen=True)
+class _Tables:
+    titles: dict[str, AuthorityLevel]
+    role: re.Pattern[str]
+    department_words: re.Pattern[str]
+    phrases: dict[str, re.Pattern[str]]
+    answers: dict[str, AuthorityLevel]
+    acronyms: frozenset[str]
+    spellings: dict[str, str]
+
+
+def _alt(words: list[str]) -> str:
+    ordered = sorted({w.lower() for w in words}, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+
+@lru_cache(maxsize=1)
+def tables() -> _Tables:
+    """Load data/roles.yaml once and compile its regexes."""
+    text = resources.files("bot.extract").joinpath("data/roles.yaml").read_text("utf-8")
+    data = cast(dict[str, Any], yaml.safe_load(text))
+    titles: dict[str, AuthorityLevel] = {}
+    for level in _LEVELS:
+        for title in data["titles"].get(level, []):
+            titles[str(title).lower()] = level
+    mod = _alt(data["modifiers"])
+    dept = _alt(data["departments"])
+    dept_run = rf"(?:{dept})(?:\s*(?:and|&|/)\s*(?:{dept}))*"
+    role = re.compile(
+        rf"(?<![\w'-])(?P<role>(?:(?:{mod})\s+){{0,3}}(?P<title>{_alt(list(titles))})"
+        rf"(?:\s+(?:of|for)\s+(?:the\s+)?(?P<of>{dept_run})|\s+(?P<dept>{dept_run}))?)"
+        rf"(?![\w'-])"
+    )
+    phrases = {
+        level: phrase_regex(str(p) for p in data["phrases"].get(level, []))
+        for level in (*_LEVELS, "unknown")
+    }
+    answers: dict[str, AuthorityLevel] = {}
+    for level in ("decision_maker", "influencer"):
+        for answer in data["answers"].get(level, []):
+            answers[normalize(str(answer))] = cast(AuthorityLevel, level)
+    return _Tables(
+        titles=titles,
+        role=role,
+        department_words=re.compile(rf"^\s+(?:{dept_run})"),
+        phrases=phrases,
+        answers=answers,
+        acronyms=frozenset(str(a).lower() for a in data["acronyms"]),
+        spellings={str(k).lower(): str(v) for k, v in data.get("spellings", {}).items()},
+    )
+
+
+@dataclass(frozen=True)
+class _RoleHit:
+    level: AuthorityLevel
+    role: str
+    start: int
+    self_said: bool
+
+
+def _display(words: str, t: _Tables) -> str:
+    """'head of marketing' -> 'Head of Marketing', 'vp sales' -> 'VP Sales'."""
+    out = []
+    for i, word in enumerate(words.split()):
+        if word in t.spellings:
+            out.append(t.spellings[word])
+        elif word in t.acronyms:
+            out.append(word.upper())
+        elif word in _SMALL_WORDS and i > 0:
+            out.append(word)
+        else:
+            out.append("-".join(part[:1].upper() + part[1:] for part in word.split("-")))
+    return " ".join(out)
+
+
+def _head_of_tail(norm: str, pos: int) -> str:
+    """The words after "head of" that name what is headed (up to 3, stopping at 'at')."""
+    words = []
+    for word in norm[pos:].split()[:3]:
+        word = word.strip(",.;:!?()")
+        if not word or word in _STOP or not word.replace("-", "").isalpha():
+            break
+        words.append(word)
+        if word != norm[pos:].split()[len(words) - 1]:
+            break  # punctuation ended the phrase
+    return " ".join(words)
+
+
+def _roles(norm: str, t: _Tables) -> list[_RoleHit]:
+    hits = []
+    for m in t.role.finditer(norm):
+        title = re.sub(r"\s+", " ", m.group("title"))
+        if title == "lead" and _LEAD_NOT_ROLE.match(norm, m.end("title")):
+            continue
+        end = m.end()
+        words = re.sub(r"\s+", " ", m.group("role"))
+        if m.group("dept") and title not in _DEPT_TITLES:
+            end = m.end("title")
+            words = re.sub(r"\s+", " ", norm[m.start("role") : end])
+        if title == "head of" and not (m.group("dept") or m.group("of")):
+            tail = _head_of_tail(norm, m.end("title"))
+            if not tail:
+                continue
+            words = f"{words} {tail}"
+        self_said = not (
+            _OTHER_BEFORE.search(norm[: m.start()]) or _OTHER_AFTER.match(norm, end)
+        )
+        hits.append(_RoleHit(t.titles[title], _display(words, t), m.start(), self_said))
+    return hits
+
+
+def _answer(norm: str, t: _Tables) -> AuthorityLevel | None:
+    """A bare yes/no to "are you the one who signs off?" (also "yes, ..." / "no - ...")."""
+    text = norm.strip(" .!")
+    if text in t.answers:
+        return t.answers[text]
+    for answer, level in t.answers.items():
+        if len(answer) > 1 and re.match(rf"{re.escape(answer)}(?:[,.!;:-]|\s)", text):
+            return level
+    return None
+
+
+def parse_authority(text: str) -> Authority | None:
+    """Read an authority answer. None when the text says nothing about authority."""
+    raw = text.strip()
+    norm = normalize(raw)
+    t = tables()
+    if is_noise(norm) and norm.strip(" .!") not in t.answers:
+        return None
+    hits = _roles(norm, t)
+    mine = [h for h in hits if h.self_said]
+    best = max(mine, key=lambda h: (_RANK[h.level], -h.start)) if mine else None
+    role = best.role if best else None
+
+    level: AuthorityLevel | None = None
+    if t.phrases["influencer"].search(norm):
+        level = "influencer"
+    elif t.phrases["decision_maker"].search(norm):
+        level = "decision_maker"
+    elif best:
+        level = best.level
+    elif any(h.level == "decision_maker" for h in hits):
+        level = "influencer"  # someone else's title: "our CEO decides"
+    elif t.phrases["none"].search(norm):
+        level = "none"
+    elif t.phrases["unknown"].search(norm):
+        return Authority(raw=raw, level="unknown", decision_maker=None, role=None)
+    else:
+        level = _answer(norm, t)
+    if level is None:
+        return None
+    return Authority(raw=raw, level=level, decision_maker=level == "decision_maker", role=role)

@@ -1,0 +1,445 @@
+"""Budget answers -> `Budget`.
+
+Visitors write budgets every way: "$50k", "EUR 80.000", "between 20 and 40 thousand",
+"about 15 grand", "no budget yet", "rather not say". spaCy's MONEY entity misses most of
+these (ARCHITECTURE.md, Known pitfalls), so this module reads the text itself:
+
+* a small regex finds each figure with its currency and multiplier ("k", "million",
+  "grand"); price-parser turns the digits into a Decimal, which settles "80.000" vs "2.5"
+  vs "1,5" (thousands or decimal separator) better than a hand-written guess;
+* tables decide the answers without a figure: "no budget" -> none, "not sure" -> unknown.
+
+A figure is only ever taken from the text: no midpoints, no defaults. A range keeps both
+ends. Bare numbers get no currency (the rubric decides the default); "$" means USD.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from price_parser import Price
+
+from bot.extract._text import WORD_NUMBER, is_noise, normalize, phrase_regex, words_to_number
+from bot.facts import Budget, Period
+
+# ---- tables -------------------------------------------------------------------------
+
+# Currency words and symbols -> ISO 4217. "$" alone is USD; "C$", "A$"... win because
+# the regex tries longer tokens first.
+CURRENCIES: dict[str, str] = {
+    "$": "USD",
+    "us$": "USD",
+    "usd": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "us dollars": "USD",
+    "bucks": "USD",
+    "c$": "CAD",
+    "ca$": "CAD",
+    "cad": "CAD",
+    "canadian dollars": "CAD",
+    "a$": "AUD",
+    "au$": "AUD",
+    "aud": "AUD",
+    "australian dollars": "AUD",
+    "nz$": "NZD",
+    "nzd": "NZD",
+    "s$": "SGD",
+    "sgd": "SGD",
+    "hk$": "HKD",
+    "hkd": "HKD",
+    "r$": "BRL",
+    "brl": "BRL",
+    "reais": "BRL",
+    "mxn": "MXN",
+    "€": "EUR",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "pounds sterling": "GBP",
+    "quid": "GBP",
+    "chf": "CHF",
+    "swiss franc": "CHF",
+    "swiss francs": "CHF",
+    "francs": "CHF",
+    "¥": "JPY",
+    "jpy": "JPY",
+    "yen": "JPY",
+    "cny": "CNY",
+    "rmb": "CNY",
+    "yuan": "CNY",
+    "₹": "INR",
+    "inr": "INR",
+    "rupees": "INR",
+    "sek": "SEK",
+    "nok": "NOK",
+    "dkk": "DKK",
+    "pln": "PLN",
+    "zł": "PLN",
+    "zloty": "PLN",
+    "czk": "CZK",
+    "huf": "HUF",
+    "zar": "ZAR",
+    "₪": "ILS",
+    "ils": "ILS",
+    "₩": "KRW",
+    "krw": "KRW",
+    "aed": "AED",
+}
+
+MULTIPLIERS: dict[str, int] = {
+    "k": 1_000,
+    "thousand": 1_000,
+    "thousands": 1_000,
+    "grand": 1_000,
+    "lakh": 100_000,
+    "lakhs": 100_000,
+    "m": 1_000_000,
+    "mm": 1_000_000,
+    "mn": 1_000_000,
+    "mil": 1_000_000,
+    "mill": 1_000_000,
+    "mio": 1_000_000,
+    "million": 1_000_000,
+    "millions": 1_000_000,
+    "crore": 10_000_000,
+    "bn": 1_000_000_000,
+    "billion": 1_000_000_000,
+}
+
+# Said with no figure at all. Checked in this order: none, then unknown, then budget talk.
+NONE_PATTERNS = re.compile(
+    r"|".join(
+        (
+            r"\bno\s+(?:real\s+|actual\s+|dedicated\s+|set\s+|fixed\s+|allocated\s+)?budget\b"
+            r"(?!\s+(?:limit|cap|constraints?|ceiling|issues?|problems?|concerns?))",
+            r"\bzero\b(?!\s+(?:idea|clue))",
+            r"\bnothing\b(?!\s+(?:decided|specific|fixed|final|concrete|set|definite|firm|"
+            r"in\s+mind|yet\s+decided))",
+            r"\b(?:don't|doesn't|haven't|didn't)\s+(?:have|got|get)\s+(?:a\s+|any\s+)?"
+            r"(?:budget|money|funds|funding)\b",
+            r"\bhaven't\s+(?:got\s+)?(?:a\s+|any\s+)?budget\b",
+            r"\bno\s+(?:money|funds|funding|cash)\b",
+            r"\bnone\b(?!\s+of)",
+            r"\bnot\s+(?:allocated|budgeted|funded)\b",
+            r"\bunfunded\b",
+            r"\bnada\b",
+            r"\bzilch\b",
+            r"\bbroke\b",
+            r"\b(?:only\s+)?free(?:mium)?\b(?!\s*(?:trial|demo|to))",
+        )
+    )
+)
+UNKNOWN_PHRASES = phrase_regex(
+    (
+        "not sure",
+        "unsure",
+        "no idea",
+        "zero idea",
+        "no clue",
+        "don't know",
+        "doesn't know",
+        "dunno",
+        "idk",
+        "depends",
+        "it depends",
+        "rather not",
+        "prefer not",
+        "won't say",
+        "can't say",
+        "cannot say",
+        "not telling",
+        "confidential",
+        "private",
+        "tbd",
+        "tba",
+        "to be determined",
+        "to be decided",
+        "not decided",
+        "undecided",
+        "haven't decided",
+        "not defined",
+        "not set",
+        "nothing decided",
+        "nothing specific",
+        "nothing fixed",
+        "nothing final",
+        "flexible",
+        "negotiable",
+        "varies",
+        "n/a",
+        "pass",
+        "skip",
+        "still figuring",
+        "figuring it out",
+        "working on it",
+        "need to check",
+        "have to check",
+        "let me check",
+        "need to ask",
+        "ask my boss",
+        "no limit",
+        "unlimited",
+        "no budget limit",
+        "whatever it takes",
+        "not an issue",
+        "not a problem",
+        "no object",
+    )
+)
+# Talk about money without a figure ("a lot", "big budget"): we know the visitor answered,
+# but not what. Never turned into a number.
+BUDGET_TALK = phrase_regex(
+    (
+        "budget",
+        "budgets",
+        "a lot",
+        "lots",
+        "plenty",
+        "big",
+        "large",
+        "huge",
+        "small",
+        "tiny",
+        "tight",
+        "limited",
+        "modest",
+        "decent",
+        "reasonable",
+        "cheap",
+        "affordable",
+        "expensive",
+        "money",
+        "spend",
+        "spending",
+        "afford",
+        "price",
+        "pricing",
+        "cost",
+        "costs",
+        "funds",
+        "funding",
+        "enough",
+        "some",
+        "grand",
+        "low",
+        "high",
+        "medium",
+        "thousands",
+        "millions",
+        "hundreds",
+        "five figures",
+        "six figures",
+        "seven figures",
+    )
+)
+
+PERIODS: tuple[tuple[Period, re.Pattern[str]], ...] = (
+    (
+        "month",
+        re.compile(
+            r"(?:\bper|\ba|\beach|\bevery|/)\s*(?:month|mo|mth|mnth)s?\b|\bmonthly\b"
+            r"|\bp/?m\b|/\s*m\b|\bmrr\b"
+        ),
+    ),
+    (
+        "year",
+        re.compile(
+            r"(?:\bper|\ba|\ban|\beach|\bevery|/)\s*(?:year|yr|annum)s?\b|\bannual(?:ly)?\b"
+            r"|\byearly\b|\bp\.a\.?|\bpa\b|/\s*y\b|\bfy\b|\barr\b"
+        ),
+    ),
+    (
+        "one_time",
+        re.compile(
+            r"\bone[\s-]?(?:off|time|shot)\b|\bonce\b|\btotal\b|\boverall\b|\bup-?front\b"
+            r"|\blump[\s-]?sum\b|\bsingle\s+payment\b|\bfor\s+the\s+(?:whole\s+)?project\b"
+        ),
+    ),
+)
+
+# ---- the figure regex -----------------------------------------------------------------
+
+
+def _alternation(tokens: list[str]) -> str:
+    alpha = sorted((t for t in tokens if t[0].isalpha()), key=len, reverse=True)
+    other = sorted((t for t in tokens if not t[0].isalpha()), key=len, reverse=True)
+    parts = []
+    if alpha:
+        words = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in alpha)
+        # a code glued to a symbol ("us$") is in `other`; words need word boundaries.
+        parts.append(rf"(?<![^\W\d_])(?:{words})(?![^\W\d_])")
+    if other:
+        parts.append("|".join(re.escape(t) for t in other))
+    return "|".join(parts)
+
+
+_CUR = _alternation(list(CURRENCIES))
+_MULT = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
+# 80.000 / 10,000 / 5'000 / 10 000 / 2.5 / 1,5 — price-parser reads the separators.
+_DIGITS = r"\d{1,3}(?:(?:[.,']|\s(?=\d{3}(?!\d)))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_FIGURE = re.compile(
+    rf"""
+    (?<![\w.,'/])
+    (?:(?P<pre>{_CUR})\s?)?
+    (?P<num>{_DIGITS}|half\s+a\s+million|a(?=\s+grand\b)|{WORD_NUMBER})
+    (?:\s?(?P<mult>{_MULT})(?![^\W\d_]))?
+    (?:\s?(?P<post>{_CUR}))?
+    (?![^\W_])
+    """,
+    re.VERBOSE,
+)
+_CURRENCY_ANYWHERE = re.compile(_CUR)
+# Numbers that count something else, or are part of "24/7" or a date.
+_NOT_MONEY_AFTER = re.compile(
+    r"\s*(?:%|percent\b|per\s*cent\b|people\b|persons?\b|users?\b|seats?\b|licen[cs]es?\b"
+    r"|employees?\b|staff\b|reps?\b|agents?\b|members?\b|months?\b|weeks?\b|days?\b|years?\b"
+    r"|yrs?\b|hours?\b|hrs?\b|min(?:ute)?s?\b|leads?\b|visitors?\b|chats?\b|customers?\b"
+    r"|clients?\b|times\b|x\b|st\b|nd\b|rd\b|th\b|/\d)"
+)
+_YEAR_CONTEXT = re.compile(
+    r"(?:\bin|\bfor|\bby|\bsince|\buntil|\bof|\bfy|\bq[1-4]|\byear|\bfrom|\bbefore|\bafter"
+    r"|\bduring|\bend|\bearly|\bmid|\blate)\s*$"
+)
+_DATE = re.compile(r"\b\d{1,4}[-./]\d{1,2}[-./]\d{2,4}\b|\b\d{1,2}/\d{2,4}\b")
+_RANGE_GAP = re.compile(r"\s*(?:-|to|and|or|till|until|up\s+to)\s*")
+_BETWEEN = re.compile(r"\b(?:between|from|range|ranging)\s*(?:of\s+)?(?:about\s+|around\s+)?$")
+
+
+@dataclass(frozen=True)
+class _Figure:
+    start: int
+    end: int
+    value: Decimal
+    base: Decimal
+    mult: int | None
+    currency: str | None
+    strong: bool
+    # "one", "twenty": only a budget as the low end of a range ("twenty to forty thousand")
+    bare_words: bool = False
+
+
+def _to_decimal(digits: str) -> Decimal | None:
+    amount = Price.fromstring(digits).amount
+    return None if amount is None else Decimal(amount)
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """80000.0 -> 80000, keeps real cents (12.50 -> 12.5)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def _figures(norm: str) -> list[_Figure]:
+    found: list[_Figure] = []
+    for m in _FIGURE.finditer(norm):
+        num = m.group("num")
+        mult = MULTIPLIERS[m.group("mult")] if m.group("mult") else None
+        cur_tok = m.group("pre") or m.group("post")
+        currency = CURRENCIES[re.sub(r"\s+", " ", cur_tok)] if cur_tok else None
+        if num[0].isdigit():
+            base = _to_decimal(num)
+            is_words = False
+        elif num.startswith("half"):
+            base, mult, is_words = Decimal("0.5"), MULTIPLIERS["million"], True
+        else:
+            base = words_to_number(num)
+            is_words = True
+            last = num.split()[-1].split("-")[-1]
+            if base is not None and mult is None and last in MULTIPLIERS and base > 0:
+                mult = MULTIPLIERS[last]
+                base = base / mult
+        if base is None:
+            continue
+        strong = currency is not None or mult is not None
+        if not strong and not is_words:
+            if _NOT_MONEY_AFTER.match(norm, m.end()) or any(
+                d.start() <= m.start() < d.end() for d in _DATE.finditer(norm)
+            ):
+                continue
+            if re.fullmatch(r"(?:19|20)\d\d", num) and _YEAR_CONTEXT.search(norm[: m.start()]):
+                continue
+        value = base * mult if mult else base
+        found.append(
+            _Figure(m.start(), m.end(), value, base, mult, currency, strong, bare_words=is_words)
+        )
+    return found
+
+
+def _as_range(norm: str, low: _Figure, high: _Figure) -> tuple[_Figure, _Figure] | None:
+    """The two figures as one range ("20-40k", "between 20 and 40 thousand"), or None."""
+    gap = norm[low.end : high.start]
+    if not _RANGE_GAP.fullmatch(gap):
+        return None
+    if "and" in gap and not _BETWEEN.search(norm[: low.start]):
+        return None
+    if low.mult is None and high.mult is not None and low.base * high.mult <= high.value:
+        low = replace(low, value=low.base * high.mult, mult=high.mult, strong=True)
+    if low.value >= high.value:
+        return None
+    currency = low.currency or high.currency
+    low = replace(low, currency=currency, strong=low.strong or high.strong, bare_words=False)
+    return low, replace(high, currency=currency)
+
+
+def _items(norm: str, figures: list[_Figure]) -> list[tuple[_Figure, _Figure | None]]:
+    """Figures in text order, adjacent pairs that form a range merged into one item."""
+    items: list[tuple[_Figure, _Figure | None]] = []
+    i = 0
+    while i < len(figures):
+        pair = _as_range(norm, figures[i], figures[i + 1]) if i + 1 < len(figures) else None
+        if pair:
+            items.append(pair)
+            i += 2
+        else:
+            items.append((figures[i], None))
+            i += 1
+    return [(lo, hi) for lo, hi in items if hi or lo.strong or not lo.bare_words]
+
+
+def _period(norm: str, start: int, end: int) -> Period | None:
+    """The period said right after the figure, else anywhere in the text."""
+    for lo, hi in ((start, end), (0, len(norm))):
+        hits = [(m.start(), p) for p, rx in PERIODS if (m := rx.search(norm, lo, hi))]
+        if hits:
+            return min(hits)[1]
+    return None
+
+
+def parse_budget(text: str) -> Budget | None:
+    """Read a budget answer. None only when the text says nothing about a budget."""
+    raw = text.strip()
+    norm = normalize(raw)
+    if is_noise(norm):
+        return None
+    items = _items(norm, _figures(norm))
+    if items:
+        # The first figure with a currency or multiplier wins over bare numbers.
+        pick = next((i for i, (lo, _) in enumerate(items) if lo.strong), 0)
+        low, high = items[pick]
+        span_end = items[pick + 1][0].start if pick + 1 < len(items) else len(norm)
+        currency = low.currency
+        if currency is None and (c := _CURRENCY_ANYWHERE.search(norm)):
+            currency = CURRENCIES[re.sub(r"\s+", " ", c.group(0))]
+        if low.value == 0 and high is None:
+            return Budget(raw=raw, status="none", amount=Decimal(0), currency=currency)
+        return Budget(
+            raw=raw,
+            status="amount",
+            amount=_tidy(low.value),
+            amount_max=_tidy(high.value) if high else None,
+            currency=currency,
+            period=_period(norm, low.start, span_end),
+        )
+    if NONE_PATTERNS.search(norm):
+        return Budget(raw=raw, status="none", amount=Decimal(0))
+    if UNKNOWN_PHRASES.search(norm) or BUDGET_TALK.search(norm):
+        return Budget(raw=raw, status="unknown")
+    return None

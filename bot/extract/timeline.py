@@ -1,0 +1,561 @@
+"""Timeline answers -> `Timeline` (months from today).
+
+"When would you like a solution in place?" gets answers like "ASAP", "in two weeks",
+"by Q2", "end of summer", "mid 2027", "no plans". Small tables and regexes read the common
+shapes cheaply; dateparser reads explicit calendar dates ("by 15 March", "03/15/2027",
+"next friday"), and only after the tables found nothing, because it is the slow part.
+
+Decisions (one reading for every named period, so answers compare fairly):
+* A named period (month, quarter, half, season, year) is a deadline: its *end* counts
+  ("by March" -> 31 March; "Q2" -> 30 June; "end of summer" -> 31 August).
+  Qualifiers move the point: "start/beginning of" -> first day, "early" -> a quarter of the
+  way in, "mid" -> halfway, "late/end of/by" -> last day.
+* A whole *other* year said without a qualifier ("next year", "2027") means its middle
+  (1 July): "sometime next year". Its end would rank it below "in 12 months" and its start
+  would rank it as urgent as "in 6 weeks". "This year" means its end.
+* A period is its next occurrence: "by March" said in November is next March; "Q1" after Q1
+  is next year's Q1. Seasons are northern-hemisphere (summer = June-August).
+* A range of durations ("3-6 months") gives the later end: the deadline the visitor named.
+* Dates in the past ("yesterday", "last month") count as 0: needed now.
+* months = whole calendar months + remaining days / 30.4375, rounded to 1 decimal, so
+  "in 3 months" is exactly 3.0 and "in two weeks" is 0.5.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import Literal
+
+from dateparser.date import DateDataParser
+
+from bot.extract._text import WORD_NUMBER, is_noise, normalize, phrase_regex, words_to_number
+from bot.facts import Timeline
+
+DAYS_PER_MONTH = 30.4375
+Qualifier = Literal["start", "early", "mid", "end"]
+Interval = tuple[dt.date, dt.date]
+
+# ---- phrase tables ----------------------------------------------------------------------
+
+# Said plainly: no purchase planned. Checked before any date so "right now we're just
+# looking" is not read as "now".
+NO_PLANS = phrase_regex(
+    (
+        "no plans",
+        "no plan",
+        "no timeline",
+        "no time line",
+        "no timeframe",
+        "no time frame",
+        "nothing planned",
+        "not planned",
+        "not planning",
+        "no intention",
+        "not anytime soon",
+        "not any time soon",
+        "not soon",
+        "not now",
+        "not right now",
+        "not at the moment",
+        "not currently",
+        "just looking",
+        "just browsing",
+        "just curious",
+        "not looking",
+        "not in the market",
+        "never",
+        "not in the foreseeable future",
+    )
+)
+# Low urgency without a date: read after the dates, so "no rush, sometime next year" keeps
+# its date.
+SOFT_NO_PLANS = phrase_regex(
+    (
+        "no rush",
+        "no hurry",
+        "not urgent",
+        "nothing urgent",
+        "not a priority",
+        "someday",
+        "some day",
+        "one day",
+        "eventually",
+        "at some point",
+        "whenever",
+        "long term",
+        "long-term",
+    )
+)
+UNKNOWN = phrase_regex(
+    (
+        "not sure",
+        "unsure",
+        "don't know",
+        "doesn't know",
+        "dunno",
+        "idk",
+        "no idea",
+        "no clue",
+        "depends",
+        "it depends",
+        "hard to say",
+        "can't say",
+        "tbd",
+        "tba",
+        "to be determined",
+        "to be decided",
+        "not decided",
+        "undecided",
+        "haven't decided",
+        "we'll see",
+        "rather not",
+        "prefer not",
+        "soon",
+        "soonish",
+        "shortly",
+        "later",
+        "flexible",
+        "open",
+    )
+)
+ASAP = re.compile(
+    r"\basap\b|\ba\.s\.a\.p\b|\bas\s+(?:soon|fast|quickly)\s+as\s+(?:possible|we\s+can)\b"
+    r"|\bright\s+away\b|\bimmediate(?:ly)?\b|\burgent(?:ly)?\b|\byesterday\b|\btoday\b"
+    r"|\btonight\b|\btomorrow\b|\bthis\s+week\b|\bend\s+of\s+(?:the\s+|this\s+)?week\b"
+    r"|\bstraight\s+away\b|\bat\s+once\b|\bpronto\b|\boverdue\b|\balready\s+late\b"
+    r"|\bnow\b|\beod\b"
+)
+
+MONTHS: dict[str, int] = {
+    "january": 1,
+    "jan": 1,
+    "janurary": 1,
+    "february": 2,
+    "feb": 2,
+    "febuary": 2,
+    "feburary": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "agust": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "setember": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+# (first month, last month); winter runs over the new year.
+SEASONS: dict[str, tuple[int, int]] = {
+    "spring": (3, 5),
+    "summer": (6, 8),
+    "autumn": (9, 11),
+    "fall": (9, 11),
+    "winter": (12, 2),
+}
+UNIT_MONTHS: dict[str, float] = {
+    "day": 1 / DAYS_PER_MONTH,
+    "week": 7 / DAYS_PER_MONTH,
+    "wk": 7 / DAYS_PER_MONTH,
+    "month": 1.0,
+    "mo": 1.0,
+    "mth": 1.0,
+    "quarter": 3.0,
+    "year": 12.0,
+    "yr": 12.0,
+}
+VAGUE_COUNTS: dict[str, float] = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "a couple": 2,
+    "a couple of": 2,
+    "couple": 2,
+    "couple of": 2,
+    "a few": 3,
+    "few": 3,
+    "several": 3,
+    "half a": 0.5,
+    "half an": 0.5,
+    "the next": 1,
+}
+
+# ---- regexes ------------------------------------------------------------------------------
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+_COUNT = rf"\d+(?:[.,]\d+)?|{WORD_NUMBER}|{_alt(VAGUE_COUNTS)}"
+_UNIT = r"(?P<unit>days?|weeks?|wks?|months?|mos?|mths?|quarters?|years?|yrs?)"
+DURATION = re.compile(
+    rf"(?<![\w.])(?P<n1>{_COUNT})(?:\s*(?:-|to|or)\s*(?P<n2>{_COUNT}))?\s*{_UNIT}\b"
+    rf"(?P<half>\s+and\s+a\s+half)?"
+)
+_NOT_AHEAD_BEFORE = re.compile(r"(?:\bfor|\bsince|\bpast|\blast|\bprevious)\s+(?:the\s+)?$")
+_NOT_AHEAD_AFTER = re.compile(r"\s+(?:ago|already|now)\b")
+
+_QUAL = (
+    r"(?:(?:the\s+)?(?P<q>start|beginning|early|mid|middle|late|end)(?:\s*-\s*|\s+)"
+    r"(?:of\s+)?(?:the\s+)?)?"
+)
+_YEAR_SUFFIX = r"(?:,?\s+(?:of\s+)?(?:(?P<yr>20\d\d)|'(?P<yy>\d\d))|\s+(?P<yrrel>next|this)\s+year)?"
+QUARTER = re.compile(
+    rf"{_QUAL}(?:\bq(?P<qn>[1-4])\b(?:\s*[/-]?\s*(?:(?P<qyr>20\d\d)|'?(?P<qyy>\d\d)\b))?"
+    rf"|\b(?P<qord>first|1st|second|2nd|third|3rd|fourth|4th|last)\s+quarter\b)"
+    rf"{_YEAR_SUFFIX}"
+)
+QUARTER_YEAR_FIRST = re.compile(rf"{_QUAL}\b(?P<yr>20\d\d)\s*[/-]?\s*q(?P<qn>[1-4])\b")
+HALF = re.compile(
+    rf"{_QUAL}(?:\bh(?P<hn>[12])\b|\b(?P<hord>first|second)\s+half\b)(?:\s+of)?{_YEAR_SUFFIX}"
+)
+REL_PERIOD = re.compile(
+    rf"{_QUAL}\b(?P<rel>this|next|the\s+next|coming|the\s+coming|current|following)\s+"
+    rf"(?P<per>month|quarter)\b"
+)
+END_OF_PERIOD = re.compile(
+    r"\b(?P<q>end|close)\s+of\s+(?:the\s+)?(?P<per>month|quarter|year)\b"
+    r"|\b(?P<per2>month|quarter|year)[\s-]end\b|\beo(?P<per3>m|q|y)\b"
+)
+MONTH = re.compile(
+    rf"(?P<prep>\b(?:by|in|before|until|till|through|around|about|during|for)\s+)?{_QUAL}"
+    rf"\b(?P<mon>{_alt(MONTHS)})\b\.?{_YEAR_SUFFIX}"
+)
+SEASON = re.compile(
+    rf"{_QUAL}\b(?:(?P<rel>this|next|coming|the\s+coming)\s+)?(?P<season>{_alt(SEASONS)})\b"
+    rf"{_YEAR_SUFFIX}"
+)
+YEAR = re.compile(
+    rf"{_QUAL}\b(?:(?P<rel>this|next|the\s+next|coming|the\s+coming|current|following)\s+year"
+    rf"|(?P<after>the\s+)?year\s+after\s+next|(?P<yr>20\d\d)(?![\d/.-]))\b"
+)
+NUMERIC_MONTH = re.compile(r"\b(?P<m>0?[1-9]|1[0-2])\s*[/.-]\s*(?P<yr>20\d\d)\b")
+# Only spans like these go to dateparser: a day number, a numeric date or a weekday.
+_MON = _alt(MONTHS)
+EXPLICIT_DATE = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MON})\b\.?(?:,?\s+20\d\d)?"
+    rf"|\b(?:{_MON})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+20\d\d)?"
+    r"|\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"
+    r"|\b(?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+)
+
+# ---- date arithmetic ----------------------------------------------------------------------
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _months_between(today: dt.date, target: dt.date) -> float:
+    months = (
+        (target.year - today.year) * 12
+        + (target.month - today.month)
+        + (target.day - today.day) / DAYS_PER_MONTH
+    )
+    return round(max(months, 0.0), 1)
+
+
+def _point(interval: Interval, qualifier: str | None, default: Qualifier) -> dt.date:
+    start, end = interval
+    q: Qualifier = {
+        "start": "start",
+        "beginning": "start",
+        "early": "early",
+        "mid": "mid",
+        "middle": "mid",
+        "late": "end",
+        "end": "end",
+    }.get(qualifier or "", default)  # type: ignore[assignment]
+    span = (end - start).days
+    if q == "start":
+        return start
+    if q == "early":
+        return start + dt.timedelta(days=round(span / 4))
+    if q == "mid":
+        return start + dt.timedelta(days=round(span / 2))
+    return end
+
+
+def _year_of(m: re.Match[str], today: dt.date) -> int | None:
+    """An explicit year after the period ("March 2027", "Q2 '27", "summer next year")."""
+    groups = m.groupdict()
+    if groups.get("yr"):
+        return int(groups["yr"])
+    if groups.get("yy"):
+        return 2000 + int(groups["yy"])
+    if groups.get("yrrel"):
+        return today.year + (1 if groups["yrrel"] == "next" else 0)
+    return None
+
+
+def _next_occurrence(
+    make: Callable[[int], Interval], today: dt.date, year: int | None, skip_current: bool = False
+) -> Interval:
+    """The interval in `year`, or else the first one not yet over (the next after the
+    current one when `skip_current`, for "next summer")."""
+    if year is not None:
+        return make(year)
+    for y in (today.year - 1, today.year, today.year + 1, today.year + 2):
+        start, end = make(y)
+        if end < today:
+            continue
+        if skip_current and start <= today:
+            continue
+        return start, end
+    return make(today.year + 1)  # pragma: no cover - a period always recurs within 2 years
+
+
+def _valid_year(year: int | None, today: dt.date) -> bool:
+    return year is None or today.year <= year <= today.year + 10
+
+
+# ---- matchers: each returns months or None ---------------------------------------------------
+
+
+def _count(token: str) -> float | None:
+    token = re.sub(r"\s+", " ", token)
+    if token in VAGUE_COUNTS:
+        return VAGUE_COUNTS[token]
+    if token[0].isdigit():
+        return float(token.replace(",", "."))
+    value = words_to_number(token)
+    return None if value is None else float(value)
+
+
+def _duration(norm: str, today: dt.date) -> float | None:
+    for m in DURATION.finditer(norm):
+        if _NOT_AHEAD_BEFORE.search(norm[: m.start()]) or _NOT_AHEAD_AFTER.match(norm, m.end()):
+            continue
+        n = _count(m.group("n2") or m.group("n1"))
+        if n is None:
+            continue
+        if m.group("half"):
+            n += 0.5
+        unit = m.group("unit").rstrip("s")
+        months = n * UNIT_MONTHS[unit]
+        if months > 12 * 20:
+            continue
+        return round(months, 1)
+    return None
+
+
+def _quarter_interval(year: int, quarter: int) -> Interval:
+    first = 3 * (quarter - 1) + 1
+    return dt.date(year, first, 1), _month_end(year, first + 2)
+
+
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
+_ORDINALS |= {"fourth": 4, "4th": 4, "last": 4}
+
+
+def _quarter(norm: str, today: dt.date) -> float | None:
+    m = QUARTER_YEAR_FIRST.search(norm) or QUARTER.search(norm)
+    if not m:
+        return None
+    groups = m.groupdict()
+    quarter = int(groups["qn"]) if groups.get("qn") else _ORDINALS[groups["qord"]]
+    year = _year_of(m, today)
+    if groups.get("qyr"):
+        year = int(groups["qyr"])
+    elif groups.get("qyy"):
+        year = 2000 + int(groups["qyy"])
+    if not _valid_year(year, today):
+        return None
+    interval = _next_occurrence(lambda y: _quarter_interval(y, quarter), today, year)
+    return _months_between(today, _point(interval, groups.get("q"), "end"))
+
+
+def _half(norm: str, today: dt.date) -> float | None:
+    m = HALF.search(norm)
+    if not m:
+        return None
+    half = int(m.group("hn")) if m.group("hn") else (1 if m.group("hord") == "first" else 2)
+    year = _year_of(m, today)
+    if not _valid_year(year, today):
+        return None
+
+    def make(y: int) -> Interval:
+        return (dt.date(y, 1, 1), dt.date(y, 6, 30)) if half == 1 else (
+            dt.date(y, 7, 1),
+            dt.date(y, 12, 31),
+        )
+
+    interval = _next_occurrence(make, today, year)
+    return _months_between(today, _point(interval, m.group("q"), "end"))
+
+
+def _current_quarter(today: dt.date) -> int:
+    return (today.month - 1) // 3 + 1
+
+
+def _relative_period(norm: str, today: dt.date) -> float | None:
+    """"next month", "this quarter", "end of the month", "year-end"."""
+    m = REL_PERIOD.search(norm)
+    if m:
+        ahead = 0 if m.group("rel") in ("this", "current") else 1
+        if m.group("per") == "month":
+            index = today.year * 12 + today.month - 1 + ahead
+            year, month = divmod(index, 12)
+            interval = (dt.date(year, month + 1, 1), _month_end(year, month + 1))
+        else:
+            index = today.year * 4 + _current_quarter(today) - 1 + ahead
+            year, q0 = divmod(index, 4)
+            interval = _quarter_interval(year, q0 + 1)
+        return _months_between(today, _point(interval, m.group("q"), "end"))
+    m = END_OF_PERIOD.search(norm)
+    if m:
+        per = m.group("per") or m.group("per2") or {"m": "month", "q": "quarter", "y": "year"}[
+            m.group("per3")
+        ]
+        if per == "month":
+            return _months_between(today, _month_end(today.year, today.month))
+        if per == "quarter":
+            return _months_between(today, _quarter_interval(today.year, _current_quarter(today))[1])
+        return _months_between(today, dt.date(today.year, 12, 31))
+    return None
+
+
+def _numeric_month(norm: str, today: dt.date) -> float | None:
+    m = NUMERIC_MONTH.search(norm)
+    if not m or not _valid_year(int(m.group("yr")), today):
+        return None
+    return _months_between(today, _month_end(int(m.group("yr")), int(m.group("m"))))
+
+
+def _month(norm: str, today: dt.date) -> float | None:
+    for m in MONTH.finditer(norm):
+        name = m.group("mon")
+        explicit = m.group("prep") or m.group("q") or m.group("yr") or m.group("yy")
+        # "may" is a month only where a month is expected: "by may", "may 2027", or alone.
+        if name == "may" and not (explicit or m.group("yrrel") or norm.strip(" .!") == "may"):
+            continue
+        if name == "mar" and not explicit and norm.strip(" .!") != "mar":
+            continue
+        month = MONTHS[name]
+        year = _year_of(m, today)
+        if not _valid_year(year, today):
+            continue
+        interval = _next_occurrence(
+            lambda y: (dt.date(y, month, 1), _month_end(y, month)), today, year
+        )
+        return _months_between(today, _point(interval, m.group("q"), "end"))
+    return None
+
+
+def _season(norm: str, today: dt.date) -> float | None:
+    m = SEASON.search(norm)
+    if not m:
+        return None
+    first, last = SEASONS[m.group("season")]
+
+    def make(y: int) -> Interval:
+        end_year = y + 1 if last < first else y
+        return dt.date(y, first, 1), _month_end(end_year, last)
+
+    year = _year_of(m, today)
+    if not _valid_year(year, today):
+        return None
+    interval = _next_occurrence(make, today, year, skip_current=m.group("rel") == "next")
+    return _months_between(today, _point(interval, m.group("q"), "end"))
+
+
+def _year(norm: str, today: dt.date) -> float | None:
+    m = YEAR.search(norm)
+    if not m:
+        return None
+    if m.group("yr"):
+        year = int(m.group("yr"))
+    elif m.group("rel"):
+        year = today.year + (0 if m.group("rel") in ("this", "current") else 1)
+    else:
+        year = today.year + 2
+    if not _valid_year(year, today):
+        return None
+    default: Qualifier = "end" if year == today.year else "mid"
+    interval = (dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return _months_between(today, _point(interval, m.group("q"), default))
+
+
+@lru_cache(maxsize=8)
+def _date_parser(today: dt.date) -> DateDataParser:
+    """One dateparser per `today`: building its settings is the expensive part."""
+    base = dt.datetime(today.year, today.month, today.day)
+    return DateDataParser(
+        languages=["en"],
+        settings={"PREFER_DATES_FROM": "future", "RELATIVE_BASE": base},
+    )
+
+
+def _explicit_date(norm: str, today: dt.date) -> float | None:
+    m = EXPLICIT_DATE.search(norm)
+    if not m:
+        return None
+    found = _date_parser(today).get_date_data(m.group(0)).date_obj
+    if found is None or not _valid_year(found.year, today):
+        return None
+    return _months_between(today, found.date())
+
+
+_NEGATED = re.compile(r"\b(?:not|no|nothing|isn't|aren't|never)\s+(?:very\s+|that\s+|super\s+)?$")
+_NOT_ASAP_NOW = re.compile(r"\b(?:for|until|till|from|than)\s+$")
+
+
+def _asap(norm: str, today: dt.date) -> float | None:
+    for m in ASAP.finditer(norm):
+        before = norm[: m.start()]
+        if _NEGATED.search(before) or (m.group(0) == "now" and _NOT_ASAP_NOW.search(before)):
+            continue
+        return 0.0
+    return None
+
+
+MATCHERS: tuple[Callable[[str, dt.date], float | None], ...] = (
+    _asap,
+    _duration,
+    _quarter,
+    _half,
+    _numeric_month,
+    _explicit_date,
+    _relative_period,
+    _month,
+    _season,
+    _year,
+)
+
+
+def parse_timeline(text: str, today: dt.date) -> Timeline | None:
+    """Read a timeline answer relative to `today`. None when the text says nothing
+    about timing (the bot asks again)."""
+    raw = text.strip()
+    norm = normalize(raw)
+    if is_noise(norm):
+        return None
+    if NO_PLANS.search(norm):
+        return Timeline(raw=raw, status="none")
+    for matcher in MATCHERS:
+        months = matcher(norm, today)
+        if months is not None:
+            return Timeline(raw=raw, status="date", months=months)
+    if SOFT_NO_PLANS.search(norm):
+        return Timeline(raw=raw, status="none")
+    if UNKNOWN.search(norm):
+        return Timeline(raw=raw, status="unknown")
+    return None
+

@@ -1,0 +1,547 @@
+"""Lead store use cases: record a lead, list leads, export and erase a person.
+
+Plain data in, plain data out. Every use case opens the unit of work it is given,
+commits once, and leaves nothing half-written when it fails.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from bot.facts import Authority, Budget, EmailCheck, Need, Timeline
+from bot.leads.keys import email_key, normalize_email
+from bot.leads.models import Consent, Conversation, Lead, ScoreHistory, new_id, utcnow
+from bot.leads.repository import LeadFilter
+from bot.leads.unit_of_work import SqlAlchemyUnitOfWork
+from bot.leads.views import lead_to_dict, row_to_dict
+
+Route = Literal["handoff", "nurture"]
+Sender = Literal["visitor", "bot", "agent"]
+
+SOURCE_FIELDS = (
+    "page_url",
+    "referrer",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+)
+_STORED_EMAIL_STATUSES = ("ok", "free")
+_SENDERS = ("visitor", "bot", "agent")
+_ROUTES = ("handoff", "nurture")
+
+
+@dataclass(frozen=True)
+class ScoreRecord:
+    """A score as the lead store keeps it (bot.scoring's `Score.to_dict()` shape)."""
+
+    score: int
+    grade: str
+    route: Route
+    rubric_version: int
+    breakdown: list[Any] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.route not in _ROUTES:
+            raise ValueError(f"route must be one of {_ROUTES}, not {self.route!r}")
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ScoreRecord:
+        return cls(
+            score=int(data["score"]),
+            grade=str(data["grade"]),
+            route=data["route"],
+            rubric_version=int(data["rubric_version"]),
+            breakdown=list(data.get("breakdown") or []),
+        )
+
+
+@dataclass(frozen=True)
+class TranscriptEntry:
+    """One message; `seq` is its position in the conversation (re-sends share it)."""
+
+    seq: int
+    sender: Sender
+    text: str
+    at: datetime
+
+    def __post_init__(self) -> None:
+        if self.sender not in _SENDERS:
+            raise ValueError(f"sender must be one of {_SENDERS}, not {self.sender!r}")
+        _require_aware(self.at, "TranscriptEntry.at")
+
+
+@dataclass(frozen=True)
+class ConsentInput:
+    kind: str  # privacy_notice | marketing_email | ...
+    notice_version: str
+    given_at: datetime
+    text: str | None = None  # the notice as shown
+
+    def __post_init__(self) -> None:
+        _require_aware(self.given_at, "ConsentInput.given_at")
+
+
+@dataclass(frozen=True)
+class LeadInput:
+    """What one conversation told us so far. None means "not asked / not said".
+
+    `source` is the page context: page_url, referrer, utm_* and time_zone; other keys are
+    kept in the conversation's metadata. `transcript` may be the whole conversation or
+    only its new messages: messages already stored (same seq) are skipped.
+    """
+
+    conversation_id: str
+    budget: Budget | None = None
+    authority: Authority | None = None
+    need: Need | None = None
+    timeline: Timeline | None = None
+    name: str | None = None
+    company: str | None = None
+    email: EmailCheck | None = None
+    score: ScoreRecord | None = None
+    source: Mapping[str, Any] = field(default_factory=dict)
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    transcript: Sequence[TranscriptEntry] = ()
+    consents: Sequence[ConsentInput] = ()
+
+    def __post_init__(self) -> None:
+        if not self.conversation_id:
+            raise ValueError("conversation_id is required")
+
+
+@dataclass(frozen=True)
+class LeadResult:
+    lead_id: str
+    created: bool  # this call created the lead
+    returning: bool  # matched by email a lead that an earlier conversation created
+    merged_lead_ids: tuple[str, ...]  # leads folded into this one (same person)
+    score_recorded: bool  # a score_history row was added
+    messages_added: int
+    consents_added: int
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    email_key: str
+    lead_ids: tuple[str, ...]
+    conversation_ids: tuple[str, ...]  # also erase these from Rasa's tracker store
+    rows_deleted: dict[str, int]
+
+
+@dataclass(frozen=True)
+class LeadPage:
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+
+async def record_lead(
+    uow: SqlAlchemyUnitOfWork, data: LeadInput, *, now: datetime | None = None
+) -> LeadResult:
+    """Store what a conversation told us, merged into the person's lead.
+
+    Idempotent per conversation: a retry updates the same lead. A known email (by its
+    dedupe key) joins the conversation to that person's lead, also when two
+    conversations race to create it. Known values are never replaced by unknown ones;
+    newer known values replace older ones. Every new score is kept in the history.
+    """
+    now = _require_aware(now or utcnow(), "now")
+    email, key = _email_and_key(data.email)
+    page = _page_context(data.source)
+    async with uow:
+        conversation, _ = await uow.conversations.ensure(data.conversation_id, now)
+        current = (
+            await uow.leads.get(conversation.lead_id, for_update=True)
+            if conversation.lead_id
+            else None
+        )
+        created = False
+        merged: tuple[str, ...] = ()
+        if key is not None and email is not None:
+            lead = await uow.leads.get_by_email_key(key, for_update=True)
+            if lead is None and current is not None:
+                if await uow.leads.claim_email_key(current, key, email):
+                    lead = current
+                else:  # a concurrent conversation took the key first
+                    lead = await uow.leads.get_by_email_key(key, for_update=True)
+            if lead is None:
+                created = await uow.leads.insert_if_email_key_absent(key, email, now)
+                lead = await uow.leads.get_by_email_key(key, for_update=True)
+            assert lead is not None
+            if current is not None and current.id != lead.id:
+                await _absorb(uow, winner=lead, loser=current)
+                merged = (current.id,)
+            lead.email = email
+            lead.email_status = data.email.status if data.email else None
+        elif current is not None:
+            lead = current
+        else:
+            lead = Lead(id=new_id(), status="new", created_at=now, updated_at=now)
+            await uow.leads.add(lead)
+            created = True
+        returning = not created and (current is None or current.id != lead.id)
+
+        conversation.lead_id = lead.id
+        conversation.last_seen_at = now
+        _merge_page_context(conversation, lead, page, data.metadata)
+        _merge_facts(lead, data)
+        score_recorded = await _record_score(uow, lead, conversation, data.score, now)
+        messages_added = await uow.conversations.append_messages(
+            conversation.id,
+            [
+                {"seq": m.seq, "sender": m.sender, "text": m.text, "at": m.at}
+                for m in data.transcript
+            ],
+        )
+        consents_added = await _record_consents(uow, lead, conversation, data.consents)
+        lead.updated_at = now
+        await uow.commit()
+        return LeadResult(
+            lead_id=lead.id,
+            created=created,
+            returning=returning,
+            merged_lead_ids=merged,
+            score_recorded=score_recorded,
+            messages_added=messages_added,
+            consents_added=consents_added,
+        )
+
+
+async def list_leads(uow: SqlAlchemyUnitOfWork, filters: LeadFilter) -> LeadPage:
+    """One page of leads (API shape), newest first, with the total matching."""
+    async with uow:
+        leads = await uow.leads.list(filters)
+        total = await uow.leads.count(filters)
+        return LeadPage(
+            items=[lead_to_dict(lead) for lead in leads],
+            total=total,
+            limit=filters.limit,
+            offset=filters.offset,
+        )
+
+
+async def export_person(uow: SqlAlchemyUnitOfWork, email: str) -> dict[str, Any]:
+    """Everything stored about the person with this email (any spelling of the mailbox):
+    leads, conversations with transcripts, score history, consents, outbox messages."""
+    key = email_key(email)
+    async with uow:
+        lead = await uow.leads.get_by_email_key(key)
+        leads = [lead] if lead is not None else []
+        conversations: list[dict[str, Any]] = []
+        scores: list[dict[str, Any]] = []
+        consents: list[dict[str, Any]] = []
+        for item in leads:
+            for conversation in await uow.conversations.for_lead(item.id):
+                transcript = await uow.conversations.transcript(conversation.id)
+                conversations.append(
+                    {**row_to_dict(conversation), "transcript": [row_to_dict(m) for m in transcript]}
+                )
+            scores += [row_to_dict(row) for row in await uow.leads.score_history(item.id)]
+            consents += [row_to_dict(row) for row in await uow.leads.consents(item.id)]
+        outbox = await uow.outbox.for_lead([item.id for item in leads])
+        return {
+            "email_key": key,
+            "exported_at": utcnow().isoformat(),
+            "leads": [row_to_dict(item) for item in leads],
+            "conversations": conversations,
+            "score_history": scores,
+            "consents": consents,
+            "outbox": [row_to_dict(message) for message in outbox],
+        }
+
+
+async def erase_person(uow: SqlAlchemyUnitOfWork, email: str) -> ErasureReport:
+    """Delete everything stored about the person with this email, in one transaction.
+
+    Returns the conversation ids erased: the caller also erases them from Rasa's tracker
+    store, which this store does not own."""
+    key = email_key(email)
+    async with uow:
+        lead = await uow.leads.get_by_email_key(key, for_update=True)
+        lead_ids = [lead.id] if lead is not None else []
+        conversation_ids = [
+            conversation.id
+            for lead_id in lead_ids
+            for conversation in await uow.conversations.for_lead(lead_id)
+        ]
+        counts: dict[str, int] = {"outbox": await uow.outbox.delete_for_leads(lead_ids)}
+        counts.update(await uow.conversations.delete_with_transcripts(conversation_ids))
+        for table, deleted in (await uow.leads.delete_person_rows(lead_ids)).items():
+            counts[table] = counts.get(table, 0) + deleted
+        await uow.commit()
+        return ErasureReport(
+            email_key=key,
+            lead_ids=tuple(lead_ids),
+            conversation_ids=tuple(conversation_ids),
+            rows_deleted=counts,
+        )
+
+
+# -- merging -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Columns that describe one fact together, and which statuses count as known."""
+
+    status: str
+    known: frozenset[str]
+    columns: tuple[str, ...]
+
+
+_BUDGET = _Group(
+    "budget_status",
+    frozenset({"amount", "none"}),
+    (
+        "budget_amount",
+        "budget_amount_max",
+        "budget_currency",
+        "budget_period",
+        "budget_status",
+        "budget_raw",
+    ),
+)
+_AUTHORITY = _Group(
+    "authority_level",
+    frozenset({"decision_maker", "influencer", "none"}),
+    ("authority_decision_maker", "authority_role", "authority_level", "authority_raw"),
+)
+_NEED = _Group(
+    "need_level",
+    frozenset({"concrete", "vague", "none"}),
+    ("need_summary", "need_level", "need_raw"),
+)
+_TIMELINE = _Group(
+    "timeline_status",
+    frozenset({"date", "none"}),
+    ("timeline_months", "timeline_status", "timeline_raw"),
+)
+_GROUPS = (_BUDGET, _AUTHORITY, _NEED, _TIMELINE)
+_SCALARS = ("name", "company", "time_zone")
+_SCORE_COLUMNS = ("score", "grade", "route", "rubric_version", "breakdown")
+_LEAD_SOURCE_COLUMNS = tuple(f"source_{name}" for name in SOURCE_FIELDS)
+
+
+def _fact_values(data: LeadInput) -> list[tuple[_Group, dict[str, Any]]]:
+    values: list[tuple[_Group, dict[str, Any]]] = []
+    if data.budget is not None:
+        b = data.budget
+        values.append(
+            (
+                _BUDGET,
+                {
+                    "budget_amount": b.amount,
+                    "budget_amount_max": b.amount_max,
+                    "budget_currency": b.currency,
+                    "budget_period": b.period,
+                    "budget_status": b.status,
+                    "budget_raw": b.raw,
+                },
+            )
+        )
+    if data.authority is not None:
+        a = data.authority
+        values.append(
+            (
+                _AUTHORITY,
+                {
+                    "authority_decision_maker": a.decision_maker,
+                    "authority_role": a.role,
+                    "authority_level": a.level,
+                    "authority_raw": a.raw,
+                },
+            )
+        )
+    if data.need is not None:
+        n = data.need
+        values.append(
+            (_NEED, {"need_summary": n.summary, "need_level": n.level, "need_raw": n.raw})
+        )
+    if data.timeline is not None:
+        t = data.timeline
+        values.append(
+            (
+                _TIMELINE,
+                {
+                    "timeline_months": t.months,
+                    "timeline_status": t.status,
+                    "timeline_raw": t.raw,
+                },
+            )
+        )
+    return values
+
+
+def _merge_facts(lead: Lead, data: LeadInput) -> None:
+    """Newer wins, except that an unknown fact never replaces a known one."""
+    for group, values in _fact_values(data):
+        current_known = getattr(lead, group.status) in group.known
+        if values[group.status] in group.known or not current_known:
+            _assign(lead, values)
+    _assign(lead, {"name": _text(data.name), "company": _text(data.company)}, skip_none=True)
+
+
+def _merge_page_context(
+    conversation: Conversation, lead: Lead, page: dict[str, Any], metadata: Mapping[str, Any]
+) -> None:
+    """First touch: the conversation and the lead keep the first page context they saw."""
+    source = {f"source_{name}": page.get(name) for name in SOURCE_FIELDS}
+    if any(source.values()):
+        if not any(getattr(conversation, column) for column in _LEAD_SOURCE_COLUMNS):
+            _assign(conversation, source)
+        if not any(getattr(lead, column) for column in _LEAD_SOURCE_COLUMNS):
+            _assign(lead, source)
+    _assign(lead, {"time_zone": _text(page.get("time_zone"))}, skip_none=True)
+    extra = {k: v for k, v in page.items() if k not in SOURCE_FIELDS and k != "time_zone"}
+    update = {k: v for k, v in {**extra, **metadata}.items() if v is not None}
+    if update:
+        merged = {**(conversation.meta or {}), **_jsonable(update)}
+        if merged != conversation.meta:
+            conversation.meta = merged
+
+
+async def _absorb(uow: SqlAlchemyUnitOfWork, *, winner: Lead, loser: Lead) -> None:
+    """Fold `loser` (the same person, found to be so by email) into `winner`."""
+    loser_newer = loser.updated_at > winner.updated_at
+
+    def take(winner_rank: int, loser_rank: int) -> bool:
+        return loser_rank > winner_rank or (loser_rank == winner_rank > 0 and loser_newer)
+
+    for group in _GROUPS:
+        if take(_rank(winner, group), _rank(loser, group)):
+            _assign(winner, {column: getattr(loser, column) for column in group.columns})
+    for column in _SCALARS:
+        if take(int(getattr(winner, column) is not None), int(getattr(loser, column) is not None)):
+            setattr(winner, column, getattr(loser, column))
+    if take(int(winner.score is not None), int(loser.score is not None)):
+        _assign(winner, {column: getattr(loser, column) for column in _SCORE_COLUMNS})
+    if not any(getattr(winner, c) for c in _LEAD_SOURCE_COLUMNS) or (
+        loser.created_at < winner.created_at and any(getattr(loser, c) for c in _LEAD_SOURCE_COLUMNS)
+    ):
+        _assign(winner, {column: getattr(loser, column) for column in _LEAD_SOURCE_COLUMNS})
+    winner.meeting = winner.meeting if winner.meeting is not None else loser.meeting
+    winner.nurture = winner.nurture if winner.nurture is not None else loser.nurture
+    if winner.status == "new":
+        winner.status = loser.status
+    winner.created_at = min(winner.created_at, loser.created_at)
+    await uow.leads.move_belongings(loser.id, winner.id)
+    await uow.leads.delete(loser)
+
+
+def _rank(lead: Lead, group: _Group) -> int:
+    status = getattr(lead, group.status)
+    return 2 if status in group.known else 0 if status is None else 1
+
+
+async def _record_score(
+    uow: SqlAlchemyUnitOfWork,
+    lead: Lead,
+    conversation: Conversation,
+    score: ScoreRecord | None,
+    now: datetime,
+) -> bool:
+    """The lead shows the latest score; the history gets a row unless this exact score
+    is already the conversation's latest (a retried call)."""
+    if score is None:
+        return False
+    breakdown = _jsonable(score.breakdown)
+    values = {
+        "score": score.score,
+        "grade": score.grade,
+        "route": score.route,
+        "rubric_version": score.rubric_version,
+        "breakdown": breakdown,
+    }
+    _assign(lead, values)
+    if lead.status == "new":
+        lead.status = "qualified"
+    last = await uow.leads.last_score(lead.id, conversation.id)
+    if last is not None and all(getattr(last, k) == v for k, v in values.items()):
+        return False
+    uow.leads.add_score(ScoreHistory(lead_id=lead.id, conversation_id=conversation.id, at=now, **values))
+    return True
+
+
+async def _record_consents(
+    uow: SqlAlchemyUnitOfWork,
+    lead: Lead,
+    conversation: Conversation,
+    consents: Sequence[ConsentInput],
+) -> int:
+    if not consents:
+        return 0
+    seen = {
+        (c.kind, c.notice_version, c.conversation_id) for c in await uow.leads.consents(lead.id)
+    }
+    added = 0
+    for consent in consents:
+        identity = (consent.kind, consent.notice_version, conversation.id)
+        if identity in seen:
+            continue
+        seen.add(identity)
+        uow.leads.add_consent(
+            Consent(
+                lead_id=lead.id,
+                conversation_id=conversation.id,
+                kind=consent.kind,
+                notice_version=consent.notice_version,
+                given_at=consent.given_at,
+                text=consent.text,
+            )
+        )
+        added += 1
+    return added
+
+
+# -- small helpers -------------------------------------------------------------------------
+
+
+def _email_and_key(check: EmailCheck | None) -> tuple[str | None, str | None]:
+    """The address to store and its dedupe key; (None, None) for none or one we refuse."""
+    if check is None or check.status not in _STORED_EMAIL_STATUSES:
+        return None, None
+    email = normalize_email(check.normalized or check.raw)
+    return email, email_key(email)
+
+
+def _page_context(source: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _text(value) if isinstance(value, str) else value for key, value in source.items()}
+
+
+def _text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _assign(row: Lead | Conversation, values: Mapping[str, Any], *, skip_none: bool = False) -> None:
+    """Set columns, clipping text to the column's length (visitor input is unbounded)."""
+    columns = row.__table__.columns
+    for name, value in values.items():
+        if value is None and skip_none:
+            continue
+        if isinstance(value, str):
+            length = getattr(columns[name].type, "length", None)
+            if length is not None and len(value) > length:
+                value = value[:length]
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+
+
+def _jsonable(value: Any) -> Any:
+    """The value as it comes back from a JSON column (tuples become lists, and so on)."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def _require_aware(value: datetime, what: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{what} must be a timezone-aware datetime")
+    return value.astimezone(timezone.utc)

@@ -1,0 +1,86 @@
+"""Typed settings, read once from the environment at start-up (the only place that reads it).
+
+Development (the embedded default) needs no variables at all. Production refuses to start
+with a missing or placeholder secret, naming the variable to set.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDERS = frozenset({"", "changeme", "change-me", "secret", "token", "dev", "development"})
+
+
+class SettingsError(ValueError):
+    """A setting is missing or wrong; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'leadbot.db'}"
+    rasa_tracker_url: str = f"sqlite:///{ROOT / 'var' / 'rasa_tracker.db'}"
+    rasa_urls: tuple[str, ...] = ("http://127.0.0.1:5005",)
+    rasa_token: str | None = None
+    api_token: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8080
+    scoring_file: Path = ROOT / "scoring.yml"
+    spool_dir: Path = ROOT / "var" / "spool"
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        port = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a port number, got {raw!r}") from None
+    if not 0 < port < 65536:
+        raise SettingsError(f"{name} must be between 1 and 65535, got {port}")
+    return port
+
+
+def _secret(env: Mapping[str, str], name: str, *, production: bool) -> str | None:
+    value = env.get(name) or None
+    if production and (value is None or value.lower() in PLACEHOLDERS or len(value) < 16):
+        raise SettingsError(
+            f"{name} must be set to a random secret of at least 16 characters in production"
+        )
+    return value
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Reads LEADBOT_* and friends; see the README's table of variables."""
+    env = os.environ if env is None else env
+    mode = env.get("LEADBOT_ENV", "development")
+    if mode not in ("development", "production"):
+        raise SettingsError(f"LEADBOT_ENV must be 'development' or 'production', got {mode!r}")
+    production = mode == "production"
+    defaults = Settings()
+    rasa_token = env.get("RASA_TOKEN") or None
+    if rasa_token is None and not production:
+        token_file = ROOT / "var" / "rasa_token"
+        rasa_token = token_file.read_text().strip() if token_file.exists() else None
+    rasa_urls = tuple(u.strip().rstrip("/") for u in env.get("RASA_URLS", "").split(",") if u.strip())
+    return Settings(
+        env=mode,
+        database_url=env.get("DATABASE_URL") or defaults.database_url,
+        rasa_tracker_url=env.get("RASA_TRACKER_URL") or defaults.rasa_tracker_url,
+        rasa_urls=rasa_urls or defaults.rasa_urls,
+        rasa_token=_secret({"RASA_TOKEN": rasa_token or ""}, "RASA_TOKEN", production=production),
+        api_token=_secret(env, "LEADBOT_API_TOKEN", production=production),
+        host=env.get("LEADBOT_HOST", defaults.host),
+        port=_port(env, "LEADBOT_PORT", defaults.port),
+        scoring_file=Path(env.get("LEADBOT_SCORING_FILE") or defaults.scoring_file),
+        spool_dir=Path(env.get("LEADBOT_SPOOL_DIR") or defaults.spool_dir),
+    )
