@@ -1,0 +1,123 @@
+"""Starts the real stack for tests: the action server and Rasa with the trained model.
+
+Started once per test session (Rasa takes ~40-60 s and ~1 GB to start), on free loopback
+ports, and always stopped at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+RASA_PY = ROOT / ".venv" / "rasa" / "bin" / "python"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def trained_model() -> Path | None:
+    named = os.environ.get("LEADBOT_TEST_MODEL")
+    if named:
+        return Path(named)
+    models = sorted((ROOT / "models").glob("leadbot-*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return models[-1] if models else None
+
+
+@dataclass
+class Stack:
+    rasa_url: str
+    token: str
+    actions_url: str
+
+    def say(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[str]:
+        body = {"sender": sender, "message": text, "metadata": metadata or {}}
+        replies = self._request("POST", "/webhooks/rest/webhook", body)
+        return [r.get("text", "") for r in replies if "text" in r]
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._request("GET", f"/conversations/{sender}/tracker")
+        return result
+
+    def slots(self, sender: str) -> dict[str, Any]:
+        return dict(self.tracker(sender)["slots"])
+
+    def _request(self, method: str, path: str, body: Any = None) -> Any:
+        sep = "&" if "?" in path else "?"
+        url = f"{self.rasa_url}{path}{sep}token={self.token}"
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(
+            url, data=data, method=method, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return json.loads(resp.read() or b"null")
+
+
+def _wait_ready(url: str, procs: list[subprocess.Popen[bytes]], logs: list[Path], limit: float) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        for proc, log in zip(procs, logs):
+            if proc.poll() is not None:
+                raise RuntimeError(f"{log.name} exited during start-up:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"not ready after {limit:.0f} s: {url}")
+
+
+@contextmanager
+def running_stack(model: Path, workdir: Path, env: dict[str, str] | None = None) -> Iterator[Stack]:
+    """Action server + Rasa on free ports; in-memory tracker store, logs under workdir."""
+    actions_port, rasa_port = free_port(), free_port()
+    token = "test-token-" + os.urandom(8).hex()
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        "lock_store:\n  type: in_memory\n"
+    )
+    child_env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
+    logs = [workdir / "actions.log", workdir / "rasa.log"]
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        with logs[0].open("wb") as out:
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+                cwd=ROOT, env=child_env, stdout=out, stderr=subprocess.STDOUT,
+            ))
+        with logs[1].open("wb") as out:
+            procs.append(subprocess.Popen(
+                [str(RASA_PY), "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints),
+                 "--credentials", str(ROOT / "credentials.yml"), "--interface", "127.0.0.1",
+                 "--port", str(rasa_port), "--enable-api", "--auth-token", token],
+                cwd=ROOT, env=child_env, stdout=out, stderr=subprocess.STDOUT,
+            ))
+        rasa_url = f"http://127.0.0.1:{rasa_port}"
+        _wait_ready(f"http://127.0.0.1:{actions_port}/health", procs[:1], logs[:1], 60)
+        _wait_ready(f"{rasa_url}/status?token={token}", procs, logs, 300)
+        yield Stack(rasa_url=rasa_url, token=token, actions_url=f"http://127.0.0.1:{actions_port}")
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
