@@ -13,9 +13,9 @@ import os
 from logging.config import fileConfig
 from typing import Any
 
-from alembic import context
 from sqlalchemy.engine import Connection, make_url
 
+from alembic import context
 from bot.leads.db import DEFAULT_URL, make_engine
 from bot.leads.models import Base
 

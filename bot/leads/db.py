@@ -12,7 +12,12 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 DEFAULT_URL = "sqlite:///var/leadbot.db"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -43,10 +48,6 @@ def async_url(url: str | URL) -> URL:
         query["ssl"] = query.pop("sslmode")
         parsed = parsed.set(query=query)
     return parsed
-
-
-def is_sqlite(url: str | URL) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
 
 
 def make_engine(url: str | URL, **engine_options: Any) -> AsyncEngine:

@@ -14,11 +14,11 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
+from alembic import command
 from bot.leads.db import make_engine
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

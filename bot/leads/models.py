@@ -200,9 +200,7 @@ class TranscriptMessage(Base):
     __table_args__ = (UniqueConstraint("conversation_id", "seq"),)
 
     id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
-    conversation_id: Mapped[str] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE")
-    )
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(Integer)
     sender: Mapped[str] = mapped_column(String(16))  # visitor | bot | agent (human takeover)
     text: Mapped[str] = mapped_column(Text)

@@ -7,6 +7,7 @@ serializes writers) and refresh any stale copy held by the session.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -101,7 +102,7 @@ class LeadRepository:
             .limit(filters.limit)
             .offset(filters.offset)
         )
-        return list((await self._session.scalars(statement)).all())
+        return builtins.list((await self._session.scalars(statement)).all())
 
     async def count(self, filters: LeadFilter) -> int:
         statement = self._filtered(select(func.count()).select_from(Lead), filters)
@@ -167,18 +168,18 @@ class LeadRepository:
         )
         return (await self._session.scalars(statement)).first()
 
-    async def score_history(self, lead_id: str) -> list[ScoreHistory]:
+    async def score_history(self, lead_id: str) -> builtins.list[ScoreHistory]:
         statement = (
             select(ScoreHistory).where(ScoreHistory.lead_id == lead_id).order_by(ScoreHistory.id)
         )
-        return list((await self._session.scalars(statement)).all())
+        return builtins.list((await self._session.scalars(statement)).all())
 
     def add_consent(self, consent: Consent) -> None:
         self._session.add(consent)
 
-    async def consents(self, lead_id: str) -> list[Consent]:
+    async def consents(self, lead_id: str) -> builtins.list[Consent]:
         statement = select(Consent).where(Consent.lead_id == lead_id).order_by(Consent.id)
-        return list((await self._session.scalars(statement)).all())
+        return builtins.list((await self._session.scalars(statement)).all())
 
     async def delete_person_rows(self, lead_ids: Sequence[str]) -> dict[str, int]:
         """Delete the leads and their score history and consents; rows deleted per table."""

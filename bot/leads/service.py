@@ -241,7 +241,10 @@ async def export_person(uow: SqlAlchemyUnitOfWork, email: str) -> dict[str, Any]
             for conversation in await uow.conversations.for_lead(item.id):
                 transcript = await uow.conversations.transcript(conversation.id)
                 conversations.append(
-                    {**row_to_dict(conversation), "transcript": [row_to_dict(m) for m in transcript]}
+                    {
+                        **row_to_dict(conversation),
+                        "transcript": [row_to_dict(m) for m in transcript],
+                    }
                 )
             scores += [row_to_dict(row) for row in await uow.leads.score_history(item.id)]
             consents += [row_to_dict(row) for row in await uow.leads.consents(item.id)]
@@ -423,7 +426,8 @@ async def _absorb(uow: SqlAlchemyUnitOfWork, *, winner: Lead, loser: Lead) -> No
     if take(int(winner.score is not None), int(loser.score is not None)):
         _assign(winner, {column: getattr(loser, column) for column in _SCORE_COLUMNS})
     if not any(getattr(winner, c) for c in _LEAD_SOURCE_COLUMNS) or (
-        loser.created_at < winner.created_at and any(getattr(loser, c) for c in _LEAD_SOURCE_COLUMNS)
+        loser.created_at < winner.created_at
+        and any(getattr(loser, c) for c in _LEAD_SOURCE_COLUMNS)
     ):
         _assign(winner, {column: getattr(loser, column) for column in _LEAD_SOURCE_COLUMNS})
     winner.meeting = winner.meeting if winner.meeting is not None else loser.meeting
@@ -465,7 +469,9 @@ async def _record_score(
     last = await uow.leads.last_score(lead.id, conversation.id)
     if last is not None and all(getattr(last, k) == v for k, v in values.items()):
         return False
-    uow.leads.add_score(ScoreHistory(lead_id=lead.id, conversation_id=conversation.id, at=now, **values))
+    uow.leads.add_score(
+        ScoreHistory(lead_id=lead.id, conversation_id=conversation.id, at=now, **values)
+    )
     return True
 
 
@@ -512,7 +518,12 @@ def _email_and_key(check: EmailCheck | None) -> tuple[str | None, str | None]:
 
 
 def _page_context(source: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _text(value) if isinstance(value, str) else value for key, value in source.items()}
+    """The page context with its known fields as trimmed text (None when empty)."""
+    page = dict(source)
+    for key in (*SOURCE_FIELDS, "time_zone"):
+        value = page.get(key)
+        page[key] = None if value is None else _text(str(value))
+    return page
 
 
 def _text(value: str | None) -> str | None:
@@ -522,7 +533,9 @@ def _text(value: str | None) -> str | None:
     return value or None
 
 
-def _assign(row: Lead | Conversation, values: Mapping[str, Any], *, skip_none: bool = False) -> None:
+def _assign(
+    row: Lead | Conversation, values: Mapping[str, Any], *, skip_none: bool = False
+) -> None:
     """Set columns, clipping text to the column's length (visitor input is unbounded)."""
     columns = row.__table__.columns
     for name, value in values.items():

@@ -50,15 +50,18 @@ def test_happy_path_fills_and_normalizes_every_slot(stack: Stack) -> None:
     me = new_sender()
     assert names(stack.say(me, "hi there")) == ["utter_greet"]
     assert names(stack.say(me, "I'd like to book a demo please")) == [
-        "utter_start_qualification", "utter_ask_need"]
-    assert names(stack.say(me, "we lose inbound leads at night because nobody answers the chat")) == [
-        "utter_ask_budget"]
+        "utter_start_qualification",
+        "utter_ask_need",
+    ]
+    assert names(
+        stack.say(me, "we lose inbound leads at night because nobody answers the chat")
+    ) == ["utter_ask_budget"]
     assert names(stack.say(me, "about $60k a year")) == ["utter_ask_authority"]
     assert names(stack.say(me, "I'm the head of sales")) == ["utter_ask_timeline"]
     assert names(stack.say(me, "in 3 months")) == ["utter_ask_name"]
     assert names(stack.say(me, "Sophie Laurent")) == ["utter_ask_email"]
     assert names(stack.say(me, "sophie@northwind.io")) == ["utter_ask_company"]
-    assert names(stack.say(me, "Northwind Traders")) == ["utter_qualification_done"]
+    assert names(stack.say(me, "Northwind Traders")) == ["utter_lead_handoff"]
 
     slots = stack.slots(me)
     assert slots["budget_detail"]["amount"] == 60000
@@ -101,7 +104,9 @@ def test_why_do_you_ask_explains_the_current_question(stack: Stack) -> None:
     stack.say(me, "I want a demo")
     stack.say(me, "our sales team can't keep up with inbound chats")
     assert names(stack.say(me, "why do you need to know that?")) == [
-        "utter_why_budget", "utter_ask_budget"]
+        "utter_why_budget",
+        "utter_ask_budget",
+    ]
 
 
 def test_rather_not_say_records_unknown_and_moves_on(stack: Stack) -> None:
@@ -118,7 +123,9 @@ def test_two_unreadable_answers_move_on(stack: Stack) -> None:
     stack.say(me, "our sales team can't keep up with inbound chats")
     assert names(stack.say(me, "purple elephants")) == ["utter_invalid_budget", "utter_ask_budget"]
     assert names(stack.say(me, "bananas and more bananas")) == [
-        "utter_moving_on", "utter_ask_authority"]
+        "utter_moving_on",
+        "utter_ask_authority",
+    ]
 
 
 def test_disposable_email_is_refused_then_a_real_one_accepted(stack: Stack) -> None:
@@ -126,7 +133,10 @@ def test_disposable_email_is_refused_then_a_real_one_accepted(stack: Stack) -> N
     stack.say(me, "I'm the founder of Globex, we have 20k, need it asap")
     stack.say(me, "we want to answer website visitors at night")
     stack.say(me, "Tom Baker")
-    assert names(stack.say(me, "tom@mailinator.com")) == ["utter_disposable_email", "utter_ask_email"]
+    assert names(stack.say(me, "tom@mailinator.com")) == [
+        "utter_disposable_email",
+        "utter_ask_email",
+    ]
     stack.say(me, "tom@globex.com")
     assert stack.slots(me)["email"] == "tom@globex.com"
 

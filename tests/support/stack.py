@@ -67,10 +67,12 @@ class Stack:
             return json.loads(resp.read() or b"null")
 
 
-def _wait_ready(url: str, procs: list[subprocess.Popen[bytes]], logs: list[Path], limit: float) -> None:
+def _wait_ready(
+    url: str, procs: list[subprocess.Popen[bytes]], logs: list[Path], limit: float
+) -> None:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        for proc, log in zip(procs, logs):
+        for proc, log in zip(procs, logs, strict=True):
             if proc.poll() is not None:
                 raise RuntimeError(f"{log.name} exited during start-up:\n{log.read_text()[-3000:]}")
         try:
@@ -98,17 +100,51 @@ def running_stack(model: Path, workdir: Path, env: dict[str, str] | None = None)
     procs: list[subprocess.Popen[bytes]] = []
     try:
         with logs[0].open("wb") as out:
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
-                cwd=ROOT, env=child_env, stdout=out, stderr=subprocess.STDOUT,
-            ))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "rasa_sdk",
+                        "--actions",
+                        "actions",
+                        "--port",
+                        str(actions_port),
+                    ],
+                    cwd=ROOT,
+                    env=child_env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            )
         with logs[1].open("wb") as out:
-            procs.append(subprocess.Popen(
-                [str(RASA_PY), "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints),
-                 "--credentials", str(ROOT / "credentials.yml"), "--interface", "127.0.0.1",
-                 "--port", str(rasa_port), "--enable-api", "--auth-token", token],
-                cwd=ROOT, env=child_env, stdout=out, stderr=subprocess.STDOUT,
-            ))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        str(RASA_PY),
+                        "-m",
+                        "rasa",
+                        "run",
+                        "--model",
+                        str(model),
+                        "--endpoints",
+                        str(endpoints),
+                        "--credentials",
+                        str(ROOT / "credentials.yml"),
+                        "--interface",
+                        "127.0.0.1",
+                        "--port",
+                        str(rasa_port),
+                        "--enable-api",
+                        "--auth-token",
+                        token,
+                    ],
+                    cwd=ROOT,
+                    env=child_env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            )
         rasa_url = f"http://127.0.0.1:{rasa_port}"
         _wait_ready(f"http://127.0.0.1:{actions_port}/health", procs[:1], logs[:1], 60)
         _wait_ready(f"{rasa_url}/status?token={token}", procs, logs, 300)

@@ -46,13 +46,19 @@ def score(points: int, route: str = "handoff", version: int = 1) -> ScoreRecord:
     )
 
 
-def full_input(conversation_id: str, address: str | None = "jane@acme.io", **changes: Any) -> LeadInput:
+def full_input(
+    conversation_id: str, address: str | None = "jane@acme.io", **changes: Any
+) -> LeadInput:
     """A whole qualified conversation: facts, contact, score, page context, transcript."""
     values: dict[str, Any] = {
         "conversation_id": conversation_id,
         "budget": budget("20000"),
-        "authority": Authority(raw="I'm the CTO", level="decision_maker", decision_maker=True, role="CTO"),
-        "need": Need(raw="we lose leads at night", level="concrete", summary="after-hours lead capture"),
+        "authority": Authority(
+            raw="I'm the CTO", level="decision_maker", decision_maker=True, role="CTO"
+        ),
+        "need": Need(
+            raw="we lose leads at night", level="concrete", summary="after-hours lead capture"
+        ),
         "timeline": Timeline(raw="next quarter", status="date", months=3.0),
         "name": "Jane Doe",
         "company": "Acme",
@@ -70,7 +76,9 @@ def full_input(conversation_id: str, address: str | None = "jane@acme.io", **cha
             TranscriptEntry(seq=0, sender="visitor", text="hi", at=at(0)),
             TranscriptEntry(seq=1, sender="bot", text="Hello! What brings you here?", at=at(0.1)),
         ],
-        "consents": [ConsentInput(kind="privacy_notice", notice_version="2026-01", given_at=at(0.2))],
+        "consents": [
+            ConsentInput(kind="privacy_notice", notice_version="2026-01", given_at=at(0.2))
+        ],
     }
     values.update(changes)
     return LeadInput(**values)
@@ -80,6 +88,8 @@ async def count_rows(engine: AsyncEngine) -> dict[str, int]:
     """Rows in every lead store table."""
     async with engine.connect() as connection:
         return {
-            table.name: int((await connection.execute(select(func.count()).select_from(table))).scalar_one())
+            table.name: int(
+                (await connection.execute(select(func.count()).select_from(table))).scalar_one()
+            )
             for table in ALL_TABLES
         }

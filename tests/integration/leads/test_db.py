@@ -96,7 +96,9 @@ async def test_money_and_time_round_trip(session_factory: async_sessionmaker[Asy
     assert lead.created_at.tzinfo == timezone.utc
 
 
-async def test_naive_datetimes_are_refused(session_factory: async_sessionmaker[AsyncSession]) -> None:
+async def test_naive_datetimes_are_refused(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
     async with session_factory() as session:
         session.add(Lead(id="l1", status="new", created_at=datetime(2026, 3, 2, 10, 30)))
         with pytest.raises(StatementError, match="naive datetime"):
@@ -104,7 +106,7 @@ async def test_naive_datetimes_are_refused(session_factory: async_sessionmaker[A
 
 
 async def test_foreign_keys_are_enforced(engine: AsyncEngine) -> None:
-    with pytest.raises(Exception, match="(?i)foreign key"):
+    with pytest.raises(Exception, match=r"(?i)foreign key"):
         async with engine.begin() as connection:
             await connection.execute(
                 text(

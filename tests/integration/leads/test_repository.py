@@ -26,10 +26,14 @@ async def test_uow_commits_only_when_asked(uow: SqlAlchemyUnitOfWork, engine: As
         await uow.commit()
     async with uow:
         await uow.leads.add(Lead(id="dropped", status="new", created_at=at(0), updated_at=at(0)))
-    with pytest.raises(ZeroDivisionError):
+
+    async def fail_midway() -> None:
         async with uow:
             await uow.leads.add(Lead(id="failed", status="new", created_at=at(0), updated_at=at(0)))
-            1 / 0  # noqa: B018
+            raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        await fail_midway()
     async with uow:
         assert await uow.leads.get("kept") is not None
         assert await uow.leads.get("dropped") is None
@@ -104,7 +108,7 @@ async def test_list_filters_and_pagination(new_uow: NewUow) -> None:
 
 @pytest.mark.parametrize(("limit", "offset"), [(0, 0), (501, 0), (10, -1)])
 def test_page_bounds_are_checked(limit: int, offset: int) -> None:
-    with pytest.raises(ValueError, match="limit|offset"):
+    with pytest.raises(ValueError, match=r"limit|offset"):
         LeadFilter(limit=limit, offset=offset)
 
 
@@ -164,9 +168,7 @@ async def test_outbox_idempotency_key_is_unique_in_the_schema(new_uow: NewUow) -
     async with new_uow() as uow:
         for payload in ({"n": 1}, {"n": 2}):
             uow.session.add(
-                OutboxMessage(
-                    kind="email", channel="smtp", payload=payload, idempotency_key="same"
-                )
+                OutboxMessage(kind="email", channel="smtp", payload=payload, idempotency_key="same")
             )
         with pytest.raises(IntegrityError):
             await uow.session.flush()

@@ -191,7 +191,11 @@ async def test_unknown_never_replaces_known_and_newer_known_wins(new_uow: NewUow
         now=at(3),
     )
     lead = await _lead(new_uow, first.lead_id)
-    assert (lead.budget_status, lead.budget_amount, lead.budget_currency) == ("none", 0, None)
+    assert (lead.budget_status, lead.budget_amount, lead.budget_currency) == (
+        "none",
+        Decimal(0),
+        None,
+    )
     assert (lead.timeline_months, lead.timeline_raw) == (12, "in a year")
     assert lead.company == "Acme GmbH"
 
@@ -201,21 +205,29 @@ async def test_an_unknown_fact_is_kept_until_a_known_one_arrives(new_uow: NewUow
         new_uow(), LeadInput("conv-1", budget=budget(None, status="unknown")), now=at(1)
     )
     lead = await _lead(new_uow, result.lead_id)
-    assert (lead.budget_status, lead.budget_raw, lead.budget_amount) == ("unknown", "not sure", None)
+    assert (lead.budget_status, lead.budget_raw, lead.budget_amount) == (
+        "unknown",
+        "not sure",
+        None,
+    )
     await record_lead(new_uow(), LeadInput("conv-1", budget=budget("900")), now=at(2))
     lead = await _lead(new_uow, result.lead_id)
     assert (lead.budget_status, lead.budget_amount) == ("amount", Decimal("900"))
 
 
 async def test_score_history_keeps_every_score(new_uow: NewUow) -> None:
-    result = await record_lead(new_uow(), full_input("conv-1", score=score(40, "nurture")), now=at(1))
+    result = await record_lead(
+        new_uow(), full_input("conv-1", score=score(40, "nurture")), now=at(1)
+    )
     for minute, points in ((2, 40), (3, 70), (4, 70), (5, 40)):
         await record_lead(
             new_uow(),
             LeadInput("conv-1", score=score(points, "nurture" if points < 60 else "handoff")),
             now=at(minute),
         )
-    await record_lead(new_uow(), LeadInput("conv-1", score=score(40, "nurture", version=2)), now=at(6))
+    await record_lead(
+        new_uow(), LeadInput("conv-1", score=score(40, "nurture", version=2)), now=at(6)
+    )
     async with new_uow() as uow:
         history = await uow.leads.score_history(result.lead_id)
     assert [(row.score, row.route, row.rubric_version, row.at) for row in history] == [
@@ -293,7 +305,9 @@ async def test_a_late_email_folds_the_conversation_into_the_known_lead(
 
 async def test_a_corrected_email_moves_the_lead_to_the_new_address(new_uow: NewUow) -> None:
     first = await record_lead(new_uow(), full_input("conv-1", "jane@acme.oi"), now=at(1))
-    fixed = await record_lead(new_uow(), LeadInput("conv-1", email=email("jane@acme.io")), now=at(2))
+    fixed = await record_lead(
+        new_uow(), LeadInput("conv-1", email=email("jane@acme.io")), now=at(2)
+    )
     assert fixed.lead_id == first.lead_id
     async with new_uow() as uow:
         assert await uow.leads.get_by_email("jane@acme.oi") is None

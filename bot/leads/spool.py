@@ -1,0 +1,136 @@
+"""A local spool for leads the database could not take yet.
+
+When the lead store is down the visitor still gets a kind reply and the lead is written
+here, one JSON file per conversation (the newest capture replaces the older one: it holds
+everything the older one did, and record_lead is idempotent per conversation). `drain`
+delivers them once the database is back; the file is removed only after the commit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.facts import Authority, Budget, EmailCheck, Need, Timeline
+from bot.leads.service import (
+    ConsentInput,
+    LeadInput,
+    ScoreRecord,
+    TranscriptEntry,
+    record_lead,
+)
+from bot.leads.unit_of_work import SqlAlchemyUnitOfWork
+
+logger = logging.getLogger(__name__)
+SPOOL_FORMAT = 1
+
+
+def lead_input_to_json(data: LeadInput) -> dict[str, Any]:
+    return {
+        "format": SPOOL_FORMAT,
+        "conversation_id": data.conversation_id,
+        "budget": data.budget.to_slot() if data.budget else None,
+        "authority": data.authority.to_slot() if data.authority else None,
+        "need": data.need.to_slot() if data.need else None,
+        "timeline": data.timeline.to_slot() if data.timeline else None,
+        "name": data.name,
+        "company": data.company,
+        "email": data.email.to_slot() if data.email else None,
+        "score": asdict(data.score) if data.score else None,
+        "source": dict(data.source),
+        "metadata": dict(data.metadata),
+        "transcript": [
+            {"seq": t.seq, "sender": t.sender, "text": t.text, "at": t.at.isoformat()}
+            for t in data.transcript
+        ],
+        "consents": [{**asdict(c), "given_at": c.given_at.isoformat()} for c in data.consents],
+    }
+
+
+def lead_input_from_json(raw: Mapping[str, Any]) -> LeadInput:
+    def fact(key: str, kind: Any) -> Any:
+        value = raw.get(key)
+        return kind.from_slot(value) if value else None
+
+    return LeadInput(
+        conversation_id=str(raw["conversation_id"]),
+        budget=fact("budget", Budget),
+        authority=fact("authority", Authority),
+        need=fact("need", Need),
+        timeline=fact("timeline", Timeline),
+        name=raw.get("name"),
+        company=raw.get("company"),
+        email=fact("email", EmailCheck),
+        score=ScoreRecord.from_dict(raw["score"]) if raw.get("score") else None,
+        source=dict(raw.get("source") or {}),
+        metadata=dict(raw.get("metadata") or {}),
+        transcript=tuple(
+            TranscriptEntry(
+                seq=int(t["seq"]),
+                sender=t["sender"],
+                text=t["text"],
+                at=datetime.fromisoformat(t["at"]),
+            )
+            for t in raw.get("transcript") or ()
+        ),
+        consents=tuple(
+            ConsentInput(
+                kind=c["kind"],
+                notice_version=c["notice_version"],
+                given_at=datetime.fromisoformat(c["given_at"]),
+                text=c.get("text"),
+            )
+            for c in raw.get("consents") or ()
+        ),
+    )
+
+
+class LeadSpool:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def _path(self, conversation_id: str) -> Path:
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", conversation_id)[:120]
+        return self.directory / f"{safe}.json"
+
+    def put(self, data: LeadInput) -> Path:
+        """Writes atomically (temp file, fsync, rename): a crash leaves the old or the new."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self._path(data.conversation_id)
+        tmp = path.with_suffix(".json.tmp")
+        with tmp.open("w", encoding="utf-8") as f:
+            json.dump(lead_input_to_json(data), f, ensure_ascii=False)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        return path
+
+    def pending(self) -> list[Path]:
+        if not self.directory.exists():
+            return []
+        return sorted(self.directory.glob("*.json"), key=lambda p: p.stat().st_mtime)
+
+    async def drain(self, uow_factory: Callable[[], SqlAlchemyUnitOfWork]) -> int:
+        """Delivers spooled leads in arrival order; stops at the first failure (still down)."""
+        delivered = 0
+        for path in self.pending():
+            try:
+                original = path.read_bytes()
+                data = lead_input_from_json(json.loads(original))
+            except (OSError, ValueError, KeyError, TypeError):
+                logger.exception("unreadable spool file kept aside: %s", path)
+                path.rename(path.with_suffix(".bad"))
+                continue
+            await record_lead(uow_factory(), data)
+            # A newer capture of the same conversation may have replaced the file meanwhile.
+            if path.exists() and path.read_bytes() == original:
+                path.unlink()
+            delivered += 1
+        return delivered
