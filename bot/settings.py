@@ -36,6 +36,16 @@ class Settings:
     def production(self) -> bool:
         return self.env == "production"
 
+    def require_secrets(self, *names: str) -> None:
+        """Each process asks for the secrets it uses (the web app: LEADBOT_API_TOKEN).
+
+        In production a missing secret stops start-up; in development it may be absent.
+        """
+        values = {"LEADBOT_API_TOKEN": self.api_token, "RASA_TOKEN": self.rasa_token}
+        for name in names:
+            if self.production and not values[name]:
+                raise SettingsError(f"{name} must be set in production (a random secret)")
+
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name)
@@ -51,10 +61,11 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
 
 
 def _secret(env: Mapping[str, str], name: str, *, production: bool) -> str | None:
+    """A secret, if given; in production a given one must not be a placeholder."""
     value = env.get(name) or None
-    if production and (value is None or value.lower() in PLACEHOLDERS or len(value) < 16):
+    if production and value is not None and (value.lower() in PLACEHOLDERS or len(value) < 16):
         raise SettingsError(
-            f"{name} must be set to a random secret of at least 16 characters in production"
+            f"{name} must be a random secret of at least 16 characters in production"
         )
     return value
 
@@ -71,7 +82,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if rasa_token is None and not production:
         token_file = ROOT / "var" / "rasa_token"
         rasa_token = token_file.read_text().strip() if token_file.exists() else None
-    rasa_urls = tuple(u.strip().rstrip("/") for u in env.get("RASA_URLS", "").split(",") if u.strip())
+    rasa_urls = tuple(
+        u.strip().rstrip("/") for u in env.get("RASA_URLS", "").split(",") if u.strip()
+    )
     return Settings(
         env=mode,
         database_url=env.get("DATABASE_URL") or defaults.database_url,
