@@ -13,7 +13,7 @@ say "lint: ruff, mypy, import contract"
 "$VENV/app/bin/lint-imports"
 
 say "rasa data validate"
-"$RASA_PY" -m rasa data validate --fail-on-warnings --domain domain.yml --data data --config config.yml
+"$RASA_PY" scripts/validate_data.py --domain domain.yml --data data --config config.yml
 
 MODEL="$("$ROOT/scripts/train.sh")"
 export LEADBOT_TEST_MODEL="$MODEL"

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @cache
 def _templates() -> list[tuple[str, re.Pattern[str]]]:
     """Every response text in the domain and data/responses as a regex (slots as wildcards)."""
-    sources = [ROOT / "domain.yml", *sorted((ROOT / "data" / "responses").glob("*.yml"))]
+    sources = [ROOT / "domain.yml"]
     out = []
     for path in sources:
         for name, variants in (yaml.safe_load(path.read_text()).get("responses") or {}).items():
