@@ -8,9 +8,10 @@ words, shown to reps as evidence for the score.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from decimal import Decimal
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 BudgetStatus = Literal["amount", "none", "unknown"]
 Period = Literal["year", "month", "one_time"]

@@ -32,7 +32,15 @@ from bot.extract import (
 )
 from bot.facts import Authority, Budget, Need, Timeline
 
-FORM_SLOTS: tuple[str, ...] = ("need", "budget", "authority", "timeline", "name", "email", "company")
+FORM_SLOTS: tuple[str, ...] = (
+    "need",
+    "budget",
+    "authority",
+    "timeline",
+    "name",
+    "email",
+    "company",
+)
 BANT_SLOTS: frozenset[str] = frozenset({"need", "budget", "authority", "timeline"})
 DETAIL_SLOTS: Mapping[str, str] = {
     "need": "need_detail",
@@ -179,4 +187,3 @@ def _move_on(answer: Answer, *, failed: bool = False) -> Verdict:
         skipped=answer.slot not in BANT_SLOTS,
         failed=failed,
     )
-

@@ -29,6 +29,11 @@ _CONTRACTIONS = (
 )
 
 
+def word_set(words: str) -> frozenset[str]:
+    """A set of words written as one white-space separated string (compact tables)."""
+    return frozenset(words.split())
+
+
 def clean_spaces(text: str) -> str:
     """Collapse runs of white space and trim: the visitor's words, tidied for display."""
     return _SPACES.sub(" ", text).strip()

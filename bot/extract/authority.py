@@ -31,6 +31,8 @@ _LEVELS: tuple[AuthorityLevel, ...] = ("decision_maker", "influencer", "none")
 _DEPT_TITLES = frozenset(
     {"vp", "svp", "evp", "avp", "vice president", "head of", "director", "chief", "president"}
 )
+# Answers that may open a longer reply: "yes I am", "no my boss does".
+_YES_NO = frozenset({"yes", "yeah", "yep", "yup", "no", "nope", "nah"})
 _SMALL_WORDS = frozenset({"of", "and", "for", "the", "&", "/", "to"})
 # Words after "head of" that end the department ("Head of Growth at Acme").
 _STOP = frozenset(
@@ -81,8 +83,7 @@ _LEAD_NOT_ROLE = re.compile(
 class _Tables:
     titles: dict[str, AuthorityLevel]
     role: re.Pattern[str]
-    department_words: re.Pattern[str]
-    phrases: dict[str, re.Pattern[str]]
+    phrases: dict[AuthorityLevel, re.Pattern[str]]
     answers: dict[str, AuthorityLevel]
     acronyms: frozenset[str]
     spellings: dict[str, str]
@@ -98,6 +99,10 @@ def tables() -> _Tables:
     """Load data/roles.yaml once and compile its regexes."""
     text = resources.files("bot.extract").joinpath("data/roles.yaml").read_text("utf-8")
     data = cast(dict[str, Any], yaml.safe_load(text))
+    for section, allowed in (("titles", _LEVELS), ("phrases", (*_LEVELS, "unknown"))):
+        unknown = set(data[section]) - set(allowed)
+        if unknown:
+            raise ValueError(f"roles.yaml: {section}: unknown level(s) {sorted(unknown)}")
     titles: dict[str, AuthorityLevel] = {}
     for level in _LEVELS:
         for title in data["titles"].get(level, []):
@@ -115,13 +120,13 @@ def tables() -> _Tables:
         for level in (*_LEVELS, "unknown")
     }
     answers: dict[str, AuthorityLevel] = {}
-    for level in ("decision_maker", "influencer"):
+    answer_levels: tuple[AuthorityLevel, ...] = ("decision_maker", "influencer")
+    for level in answer_levels:
         for answer in data["answers"].get(level, []):
-            answers[normalize(str(answer))] = cast(AuthorityLevel, level)
+            answers[normalize(str(answer))] = level
     return _Tables(
         titles=titles,
         role=role,
-        department_words=re.compile(rf"^\s+(?:{dept_run})"),
         phrases=phrases,
         answers=answers,
         acronyms=frozenset(str(a).lower() for a in data["acronyms"]),
@@ -153,15 +158,12 @@ def _display(words: str, t: _Tables) -> str:
 
 
 def _head_of_tail(norm: str, pos: int) -> str:
-    """The words after "head of" that name what is headed (up to 3, stopping at 'at')."""
-    words = []
-    for word in norm[pos:].split()[:3]:
-        word = word.strip(",.;:!?()")
-        if not word or word in _STOP or not word.replace("-", "").isalpha():
+    """The words after "head of" that name what is headed (up to 3, stopping at "at")."""
+    words: list[str] = []
+    for tok in re.findall(r"[^\W\d_][\w&'-]*|\d+|[^\w\s]", norm[pos:]):
+        if len(words) == 3 or not tok[0].isalpha() or tok in _STOP:
             break
-        words.append(word)
-        if word != norm[pos:].split()[len(words) - 1]:
-            break  # punctuation ended the phrase
+        words.append(tok)
     return " ".join(words)
 
 
@@ -169,6 +171,13 @@ def _roles(norm: str, t: _Tables) -> list[_RoleHit]:
     hits = []
     for m in t.role.finditer(norm):
         title = re.sub(r"\s+", " ", m.group("title"))
+        # "product owner" is a title of its own, not "product" + "owner".
+        before_title = norm[m.start("role") : m.start("title")].split()
+        for k in range(len(before_title)):
+            longer = " ".join([*before_title[k:], title])
+            if longer in t.titles:
+                title = longer
+                break
         if title == "lead" and _LEAD_NOT_ROLE.match(norm, m.end("title")):
             continue
         end = m.end()
@@ -182,7 +191,8 @@ def _roles(norm: str, t: _Tables) -> list[_RoleHit]:
                 continue
             words = f"{words} {tail}"
         self_said = not (
-            _OTHER_BEFORE.search(norm[: m.start()]) or _OTHER_AFTER.match(norm, end)
+            _OTHER_BEFORE.search(norm[max(0, m.start() - 40) : m.start()])
+            or _OTHER_AFTER.match(norm, end)
         )
         hits.append(_RoleHit(t.titles[title], _display(words, t), m.start(), self_said))
     return hits
@@ -194,7 +204,8 @@ def _answer(norm: str, t: _Tables) -> AuthorityLevel | None:
     if text in t.answers:
         return t.answers[text]
     for answer, level in t.answers.items():
-        if len(answer) > 1 and re.match(rf"{re.escape(answer)}(?:[,.!;:-]|\s)", text):
+        after = r"(?:[,.!;:-]|\s)" if answer in _YES_NO else r"\s*[,.!;:-]"
+        if len(answer) > 1 and re.match(rf"{re.escape(answer)}{after}", text):
             return level
     return None
 

@@ -339,6 +339,7 @@ def _tidy(value: Decimal) -> Decimal:
 
 def _figures(norm: str) -> list[_Figure]:
     found: list[_Figure] = []
+    dates = [d.span() for d in _DATE.finditer(norm)]
     for m in _FIGURE.finditer(norm):
         num = m.group("num")
         mult = MULTIPLIERS[m.group("mult")] if m.group("mult") else None
@@ -361,10 +362,11 @@ def _figures(norm: str) -> list[_Figure]:
         strong = currency is not None or mult is not None
         if not strong and not is_words:
             if _NOT_MONEY_AFTER.match(norm, m.end()) or any(
-                d.start() <= m.start() < d.end() for d in _DATE.finditer(norm)
+                start <= m.start() < end for start, end in dates
             ):
                 continue
-            if re.fullmatch(r"(?:19|20)\d\d", num) and _YEAR_CONTEXT.search(norm[: m.start()]):
+            before = norm[max(0, m.start() - 20) : m.start()]
+            if re.fullmatch(r"(?:19|20)\d\d", num) and _YEAR_CONTEXT.search(before):
                 continue
         value = base * mult if mult else base
         found.append(
@@ -378,7 +380,7 @@ def _as_range(norm: str, low: _Figure, high: _Figure) -> tuple[_Figure, _Figure]
     gap = norm[low.end : high.start]
     if not _RANGE_GAP.fullmatch(gap):
         return None
-    if "and" in gap and not _BETWEEN.search(norm[: low.start]):
+    if "and" in gap and not _BETWEEN.search(norm[max(0, low.start - 40) : low.start]):
         return None
     if low.mult is None and high.mult is not None and low.base * high.mult <= high.value:
         low = replace(low, value=low.base * high.mult, mult=high.mult, strong=True)

@@ -7,12 +7,13 @@ shapes cheaply; dateparser reads explicit calendar dates ("by 15 March", "03/15/
 
 Decisions (one reading for every named period, so answers compare fairly):
 * A named period (month, quarter, half, season, year) is a deadline: its *end* counts
-  ("by March" -> 31 March; "Q2" -> 30 June; "end of summer" -> 31 August).
+  ("by March" -> 31 March; "Q2" -> 30 June; "end of summer" -> 31 August), except
+  "before X", which means X's first day ("before 2028" -> 1 January 2028).
   Qualifiers move the point: "start/beginning of" -> first day, "early" -> a quarter of the
   way in, "mid" -> halfway, "late/end of/by" -> last day.
-* A whole *other* year said without a qualifier ("next year", "2027") means its middle
-  (1 July): "sometime next year". Its end would rank it below "in 12 months" and its start
-  would rank it as urgent as "in 6 weeks". "This year" means its end.
+* A whole *other* year said without a qualifier ("next year", "in 2027") means its middle
+  (2 July): "sometime next year". Its end would rank it below "in 12 months" and its start
+  would rank it as urgent as "in 6 weeks". "This year" and "by 2027" mean the year's end.
 * A period is its next occurrence: "by March" said in November is next March; "Q1" after Q1
   is next year's Q1. Seasons are northern-hemisphere (summer = June-August).
 * A range of durations ("3-6 months") gives the later end: the deadline the visitor named.
@@ -200,7 +201,9 @@ VAGUE_COUNTS: dict[str, float] = {
 
 
 def _alt(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return "|".join(
+        re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
+    )
 
 
 _COUNT = rf"\d+(?:[.,]\d+)?|{WORD_NUMBER}|{_alt(VAGUE_COUNTS)}"
@@ -212,11 +215,14 @@ DURATION = re.compile(
 _NOT_AHEAD_BEFORE = re.compile(r"(?:\bfor|\bsince|\bpast|\blast|\bprevious)\s+(?:the\s+)?$")
 _NOT_AHEAD_AFTER = re.compile(r"\s+(?:ago|already|now)\b")
 
+_REL = r"this|next|the\s+next|coming|the\s+coming|current|following"
 _QUAL = (
     r"(?:(?:the\s+)?(?P<q>start|beginning|early|mid|middle|late|end)(?:\s*-\s*|\s+)"
     r"(?:of\s+)?(?:the\s+)?)?"
 )
-_YEAR_SUFFIX = r"(?:,?\s+(?:of\s+)?(?:(?P<yr>20\d\d)|'(?P<yy>\d\d))|\s+(?P<yrrel>next|this)\s+year)?"
+_YEAR_SUFFIX = (
+    r"(?:,?\s+(?:of\s+)?(?:(?P<yr>20\d\d)|'(?P<yy>\d\d))|\s+(?P<yrrel>next|this)\s+year)?"
+)
 QUARTER = re.compile(
     rf"{_QUAL}(?:\bq(?P<qn>[1-4])\b(?:\s*[/-]?\s*(?:(?P<qyr>20\d\d)|'?(?P<qyy>\d\d)\b))?"
     rf"|\b(?P<qord>first|1st|second|2nd|third|3rd|fourth|4th|last)\s+quarter\b)"
@@ -226,10 +232,7 @@ QUARTER_YEAR_FIRST = re.compile(rf"{_QUAL}\b(?P<yr>20\d\d)\s*[/-]?\s*q(?P<qn>[1-
 HALF = re.compile(
     rf"{_QUAL}(?:\bh(?P<hn>[12])\b|\b(?P<hord>first|second)\s+half\b)(?:\s+of)?{_YEAR_SUFFIX}"
 )
-REL_PERIOD = re.compile(
-    rf"{_QUAL}\b(?P<rel>this|next|the\s+next|coming|the\s+coming|current|following)\s+"
-    rf"(?P<per>month|quarter)\b"
-)
+REL_PERIOD = re.compile(rf"{_QUAL}\b(?P<rel>{_REL})\s+(?P<per>week|month|quarter)\b")
 END_OF_PERIOD = re.compile(
     r"\b(?P<q>end|close)\s+of\s+(?:the\s+)?(?P<per>month|quarter|year)\b"
     r"|\b(?P<per2>month|quarter|year)[\s-]end\b|\beo(?P<per3>m|q|y)\b"
@@ -243,8 +246,9 @@ SEASON = re.compile(
     rf"{_YEAR_SUFFIX}"
 )
 YEAR = re.compile(
-    rf"{_QUAL}\b(?:(?P<rel>this|next|the\s+next|coming|the\s+coming|current|following)\s+year"
-    rf"|(?P<after>the\s+)?year\s+after\s+next|(?P<yr>20\d\d)(?![\d/.-]))\b"
+    rf"(?P<by>\b(?:by|before|until|till|no\s+later\s+than)\s+)?{_QUAL}\b"
+    rf"(?:(?P<rel>{_REL})\s+year|(?P<after>the\s+)?year\s+after\s+next"
+    rf"|(?P<yr>20\d\d)(?![\d/.-]))\b"
 )
 NUMERIC_MONTH = re.compile(r"\b(?P<m>0?[1-9]|1[0-2])\s*[/.-]\s*(?P<yr>20\d\d)\b")
 # Only spans like these go to dateparser: a day number, a numeric date or a weekday.
@@ -272,17 +276,21 @@ def _months_between(today: dt.date, target: dt.date) -> float:
     return round(max(months, 0.0), 1)
 
 
+_QUALIFIERS: dict[str, Qualifier] = {
+    "start": "start",
+    "beginning": "start",
+    "early": "early",
+    "mid": "mid",
+    "middle": "mid",
+    "late": "end",
+    "end": "end",
+}
+
+
 def _point(interval: Interval, qualifier: str | None, default: Qualifier) -> dt.date:
+    """The day a qualifier picks in a period (see the module docstring)."""
     start, end = interval
-    q: Qualifier = {
-        "start": "start",
-        "beginning": "start",
-        "early": "early",
-        "mid": "mid",
-        "middle": "mid",
-        "late": "end",
-        "end": "end",
-    }.get(qualifier or "", default)  # type: ignore[assignment]
+    q = _QUALIFIERS.get(qualifier or "", default)
     span = (end - start).days
     if q == "start":
         return start
@@ -291,6 +299,15 @@ def _point(interval: Interval, qualifier: str | None, default: Qualifier) -> dt.
     if q == "mid":
         return start + dt.timedelta(days=round(span / 2))
     return end
+
+
+def _qualifier(m: re.Match[str], norm: str) -> str | None:
+    """The said qualifier ("mid", "end of"...); "before X" means X's first day."""
+    groups = m.groupdict()
+    if groups.get("q"):
+        return groups["q"]
+    prefix = norm[: m.start()] + (groups.get("prep") or groups.get("by") or "")
+    return "start" if re.search(r"\bbefore\s*$", prefix) else None
 
 
 def _year_of(m: re.Match[str], today: dt.date) -> int | None:
@@ -341,7 +358,9 @@ def _count(token: str) -> float | None:
 
 def _duration(norm: str, today: dt.date) -> float | None:
     for m in DURATION.finditer(norm):
-        if _NOT_AHEAD_BEFORE.search(norm[: m.start()]) or _NOT_AHEAD_AFTER.match(norm, m.end()):
+        if _NOT_AHEAD_BEFORE.search(
+            norm[max(0, m.start() - 20) : m.start()]
+        ) or _NOT_AHEAD_AFTER.match(norm, m.end()):
             continue
         n = _count(m.group("n2") or m.group("n1"))
         if n is None:
@@ -379,7 +398,7 @@ def _quarter(norm: str, today: dt.date) -> float | None:
     if not _valid_year(year, today):
         return None
     interval = _next_occurrence(lambda y: _quarter_interval(y, quarter), today, year)
-    return _months_between(today, _point(interval, groups.get("q"), "end"))
+    return _months_between(today, _point(interval, _qualifier(m, norm), "end"))
 
 
 def _half(norm: str, today: dt.date) -> float | None:
@@ -392,13 +411,12 @@ def _half(norm: str, today: dt.date) -> float | None:
         return None
 
     def make(y: int) -> Interval:
-        return (dt.date(y, 1, 1), dt.date(y, 6, 30)) if half == 1 else (
-            dt.date(y, 7, 1),
-            dt.date(y, 12, 31),
-        )
+        if half == 1:
+            return dt.date(y, 1, 1), dt.date(y, 6, 30)
+        return dt.date(y, 7, 1), dt.date(y, 12, 31)
 
     interval = _next_occurrence(make, today, year)
-    return _months_between(today, _point(interval, m.group("q"), "end"))
+    return _months_between(today, _point(interval, _qualifier(m, norm), "end"))
 
 
 def _current_quarter(today: dt.date) -> int:
@@ -406,10 +424,12 @@ def _current_quarter(today: dt.date) -> int:
 
 
 def _relative_period(norm: str, today: dt.date) -> float | None:
-    """"next month", "this quarter", "end of the month", "year-end"."""
+    """Periods named from today: "next month", "this quarter", "end of the month"."""
     m = REL_PERIOD.search(norm)
     if m:
         ahead = 0 if m.group("rel") in ("this", "current") else 1
+        if m.group("per") == "week":
+            return _months_between(today, today + dt.timedelta(days=7 * ahead))
         if m.group("per") == "month":
             index = today.year * 12 + today.month - 1 + ahead
             year, month = divmod(index, 12)
@@ -418,12 +438,14 @@ def _relative_period(norm: str, today: dt.date) -> float | None:
             index = today.year * 4 + _current_quarter(today) - 1 + ahead
             year, q0 = divmod(index, 4)
             interval = _quarter_interval(year, q0 + 1)
-        return _months_between(today, _point(interval, m.group("q"), "end"))
+        return _months_between(today, _point(interval, _qualifier(m, norm), "end"))
     m = END_OF_PERIOD.search(norm)
     if m:
-        per = m.group("per") or m.group("per2") or {"m": "month", "q": "quarter", "y": "year"}[
-            m.group("per3")
-        ]
+        per = (
+            m.group("per")
+            or m.group("per2")
+            or {"m": "month", "q": "quarter", "y": "year"}[m.group("per3")]
+        )
         if per == "month":
             return _months_between(today, _month_end(today.year, today.month))
         if per == "quarter":
@@ -439,6 +461,13 @@ def _numeric_month(norm: str, today: dt.date) -> float | None:
     return _months_between(today, _month_end(int(m.group("yr")), int(m.group("m"))))
 
 
+def _month_interval(month: int) -> Callable[[int], Interval]:
+    def make(year: int) -> Interval:
+        return dt.date(year, month, 1), _month_end(year, month)
+
+    return make
+
+
 def _month(norm: str, today: dt.date) -> float | None:
     for m in MONTH.finditer(norm):
         name = m.group("mon")
@@ -452,10 +481,8 @@ def _month(norm: str, today: dt.date) -> float | None:
         year = _year_of(m, today)
         if not _valid_year(year, today):
             continue
-        interval = _next_occurrence(
-            lambda y: (dt.date(y, month, 1), _month_end(y, month)), today, year
-        )
-        return _months_between(today, _point(interval, m.group("q"), "end"))
+        interval = _next_occurrence(_month_interval(month), today, year)
+        return _months_between(today, _point(interval, _qualifier(m, norm), "end"))
     return None
 
 
@@ -473,7 +500,7 @@ def _season(norm: str, today: dt.date) -> float | None:
     if not _valid_year(year, today):
         return None
     interval = _next_occurrence(make, today, year, skip_current=m.group("rel") == "next")
-    return _months_between(today, _point(interval, m.group("q"), "end"))
+    return _months_between(today, _point(interval, _qualifier(m, norm), "end"))
 
 
 def _year(norm: str, today: dt.date) -> float | None:
@@ -488,9 +515,9 @@ def _year(norm: str, today: dt.date) -> float | None:
         year = today.year + 2
     if not _valid_year(year, today):
         return None
-    default: Qualifier = "end" if year == today.year else "mid"
+    default: Qualifier = "end" if year == today.year or m.group("by") else "mid"
     interval = (dt.date(year, 1, 1), dt.date(year, 12, 31))
-    return _months_between(today, _point(interval, m.group("q"), default))
+    return _months_between(today, _point(interval, _qualifier(m, norm), default))
 
 
 @lru_cache(maxsize=8)
@@ -519,7 +546,7 @@ _NOT_ASAP_NOW = re.compile(r"\b(?:for|until|till|from|than)\s+$")
 
 def _asap(norm: str, today: dt.date) -> float | None:
     for m in ASAP.finditer(norm):
-        before = norm[: m.start()]
+        before = norm[max(0, m.start() - 30) : m.start()]
         if _NEGATED.search(before) or (m.group(0) == "now" and _NOT_ASAP_NOW.search(before)):
             continue
         return 0.0
@@ -558,4 +585,3 @@ def parse_timeline(text: str, today: dt.date) -> Timeline | None:
     if UNKNOWN.search(norm):
         return Timeline(raw=raw, status="unknown")
     return None
-

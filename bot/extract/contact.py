@@ -1,0 +1,247 @@
+"""Name and company answers -> clean strings.
+
+spaCy misses lower-case names ("my name is sophie laurent") and tags job titles as ORG
+("CTO"), so the contact slots get their text cleaned here: the lead-in ("my name is",
+"I work at") goes, the visitor's casing is kept unless they typed all lower case, and text
+that is not a name or a company comes back as None so the bot asks again.
+
+Company decisions: a visitor without a company ("just me", "freelance", "self-employed")
+is recorded as the marker "Self-employed" (SELF_EMPLOYED), a real answer the rubric and reps
+can read; "none", "n/a", "-" and refusals give None.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.extract._text import clean_spaces, is_noise, normalize, word_set
+from bot.extract.authority import tables as role_tables
+
+SELF_EMPLOYED = "Self-employed"
+
+# ---- names --------------------------------------------------------------------------------
+
+_GREETING = r"(?:(?:hi|hello|hey|sure|ok|okay|yes|yeah|yep|well|so)\b[\s,.!:-]*)*"
+_NAME_LEAD_IN = re.compile(
+    _GREETING + r"(?:(?:my\s+(?:full\s+|first\s+)?names?(?:'s|\s+is)?|(?:the\s+)?name(?:'s|\s+is)"
+    r"|name\s*:|i'm\s+called|i\s+am\s+called|i'm|i\s+am|im|this\s+is|it's|it\s+is|its"
+    r"|(?:you\s+can\s+|they\s+|people\s+|just\s+)?call\s+me|i\s+go\s+by)\s*:?\s+)?",
+    re.IGNORECASE,
+)
+# Where the name ends: "Bob from Acme", "Sophie, CTO", "Al here, thanks".
+_NAME_END = re.compile(
+    r"\s*(?:[,;!?()]|\s-\s|(?<=[^\W\d_]{2})\.(?:\s|$)|\s+(?:from|at|with|of|and|here|thanks|thank"
+    r"|cheers|but|working|who|i'm|i|we|my|btw)\b).*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[\s'.-]+[^\W\d_]+)*\.?$")
+NOT_NAMES = word_set(
+    """
+    no nope nah yes yeah yep why what who how none na anonymous anon nobody skip pass idk ok
+    okay hello hi hey test testing asdf nothing name my the a an not rather prefer say tell
+    private secret unknown guest user visitor you bot human thanks thank please is am are
+    looking interested just want need sales demo pricing price help question questions info
+    information sure fine good later
+    """
+)
+_PARTICLES = word_set("van von der den de da di du del della la le ten ter bin al el dos das")
+
+
+def _cap(part: str) -> str:
+    if part.startswith("mc") and len(part) > 2:
+        return "Mc" + part[2:3].upper() + part[3:]
+    return part[:1].upper() + part[1:]
+
+
+def _title_name(name: str) -> str:
+    """'sophie van der berg' -> 'Sophie van der Berg', "o'brien" -> "O'Brien"."""
+    words = []
+    for i, word in enumerate(name.split()):
+        if i and word in _PARTICLES:
+            words.append(word)
+            continue
+        word = "-".join(_cap(p) for p in word.split("-"))
+        words.append("'".join(_cap(p) for p in word.split("'")))
+    return " ".join(words)
+
+
+def _is_role(text: str, *, whole: bool = True) -> bool:
+    """The text is a job title ("CTO"); with whole=False, starts with one ("Head of
+    Marketing at Acme"): spaCy's ORG and PERSON candidates often are."""
+    norm = normalize(text)
+    m = role_tables().role.match(norm)
+    if m is None:
+        return False
+    return m.end() == len(norm) or (not whole and norm[m.end()] in " ,.;!?")
+
+
+def clean_name(text: str) -> str | None:
+    """The visitor's name from a chat answer, or None when it is not a name."""
+    name = clean_spaces(text.replace("’", "'"))
+    name = _NAME_LEAD_IN.sub("", name, count=1)
+    if _is_role(name, whole=False):
+        return None
+    name = _NAME_END.sub("", name).strip(" .'\"")
+    if not name or len(name) > 60 or is_noise(normalize(name)):
+        return None
+    words = name.split()
+    if len(words) > 5 or not _NAME_CHARS.match(name) or any(ch.isnumeric() for ch in name):
+        return None
+    if any(w.lower().strip(".") in NOT_NAMES for w in words):
+        return None
+    if name == name.lower() or name == name.upper():
+        return _title_name(name.lower())
+    return name
+
+
+# ---- companies --------------------------------------------------------------------------------
+
+_SOLO = frozenset(
+    {
+        "just me",
+        "only me",
+        "me",
+        "myself",
+        "me myself",
+        "freelance",
+        "freelancer",
+        "i'm freelance",
+        "i'm a freelancer",
+        "self-employed",
+        "self employed",
+        "i'm self-employed",
+        "i'm self employed",
+        "independent",
+        "solo",
+        "sole trader",
+        "sole proprietor",
+        "on my own",
+        "i work for myself",
+        "for myself",
+        "my own",
+        "personal",
+        "individual",
+    }
+)
+_NO_COMPANY = frozenset(
+    {
+        "none",
+        "n/a",
+        "na",
+        "no",
+        "nope",
+        "no company",
+        "nothing",
+        "-",
+        "--",
+        "not telling",
+        "rather not say",
+        "i'd rather not say",
+        "prefer not to say",
+        "private",
+        "confidential",
+        "skip",
+        "pass",
+        "unemployed",
+        "between jobs",
+        "not applicable",
+        "nowhere",
+    }
+)
+_COMPANY_LEAD_IN = re.compile(
+    _GREETING + r"(?:(?:i|we)\s+work\s+(?:at|for|with)|(?:i'm|i\s+am|im)\s+(?:at|with|from)"
+    r"|we're\s+called|we\s+are\s+called|it's\s+called|its\s+called|it\s+is\s+called"
+    r"|we're|we\s+are|it's|it\s+is|its"
+    r"|(?:the|my|our)\s+company(?:\s+name)?(?:'s|\s+is)|company(?:\s+name)?\s*(?:is|:)"
+    r"|(?:i'm\s+)?(?:working|employed)\s+(?:at|for|by)|at|for|from|with)\s+",
+    re.IGNORECASE,
+)
+_COMPANY_END = re.compile(
+    r"\s*(?:[,;!?()]|\s-\s|\.\s|\s+(?:as\s+(?:a|an|the)|where|and\s+i|but|thanks|thank\s+you"
+    r"|cheers|btw)\b).*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
+_DOMAIN_LIKE = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$")
+LEGAL_SUFFIXES: dict[str, str] = {
+    "inc": "Inc",
+    "llc": "LLC",
+    "ltd": "Ltd",
+    "limited": "Limited",
+    "gmbh": "GmbH",
+    "ag": "AG",
+    "kg": "KG",
+    "ug": "UG",
+    "se": "SE",
+    "sa": "SA",
+    "sas": "SAS",
+    "sarl": "SARL",
+    "srl": "SRL",
+    "spa": "SpA",
+    "bv": "BV",
+    "nv": "NV",
+    "plc": "PLC",
+    "corp": "Corp",
+    "co": "Co",
+    "lp": "LP",
+    "llp": "LLP",
+    "pty": "Pty",
+    "oy": "Oy",
+    "ab": "AB",
+    "aps": "ApS",
+}
+_SMALL = frozenset({"and", "of", "the", "for", "de", "du", "des", "und", "&"})
+
+
+def _title_company(name: str) -> str:
+    """'acme corp' -> 'Acme Corp', 'müller gmbh' -> 'Müller GmbH'."""
+    words = []
+    for i, word in enumerate(name.split()):
+        bare = word.rstrip(".")
+        if bare in LEGAL_SUFFIXES and i:
+            words.append(LEGAL_SUFFIXES[bare] + word[len(bare) :])
+        elif word in _SMALL and i:
+            words.append(word)
+        else:
+            words.append("-".join(p[:1].upper() + p[1:] for p in word.split("-")))
+    return " ".join(words)
+
+
+def _strip_role(text: str) -> str:
+    """'CTO at Acme' / "I'm the CTO at Acme" -> 'Acme'."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return text
+    head = re.match(r"(?:i'm|i\s+am|im)\s+(?:the\s+|a\s+|an\s+)?", lowered)
+    start = head.end() if head else 0
+    m = role_tables().role.match(lowered, start)
+    if m:
+        tail = re.match(r"\s+(?:at|of|for|with|in)\s+", lowered[m.end() :])
+        if tail:
+            return text[m.end() + tail.end() :]
+    return text
+
+
+def clean_company(text: str) -> str | None:
+    """The visitor's company from a chat answer; SELF_EMPLOYED for one-person answers;
+    None when it is not a company (or the visitor has none / won't say)."""
+    company = clean_spaces(text.replace("’", "'").strip(" \"'"))
+    norm = normalize(company).strip(" .!")
+    if norm in _SOLO:
+        return SELF_EMPLOYED
+    if norm in _NO_COMPANY or is_noise(norm) or "@" in company:
+        return None
+    company = _strip_role(company)
+    company = _COMPANY_LEAD_IN.sub("", company, count=1)
+    company = _COMPANY_END.sub("", company)
+    company = _SCHEME.sub("", company).strip(" .!?\"'")
+    norm = normalize(company)
+    if norm in _SOLO:
+        return SELF_EMPLOYED
+    if not company or norm in _NO_COMPANY or is_noise(norm) or len(company.split()) > 8:
+        return None
+    if _is_role(company) or norm in NOT_NAMES or re.match(r"(?:a|an)\s", norm):
+        return None
+    if company == company.lower() and not _DOMAIN_LIKE.match(company):
+        return _title_company(company)
+    return company

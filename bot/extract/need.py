@@ -1,0 +1,320 @@
+"""Need answers -> `Need` (how concrete the visitor's problem is, and a short summary).
+
+Leadbot qualifies leads for any business, so the test is about the *shape* of the answer,
+not its subject: a concrete need names a goal or a pain ("replace X", "we lose leads",
+"need to automate Y") with enough words to say what; a vague one hedges ("just exploring",
+"something for sales maybe"). The tables below are the whole heuristic:
+
+    score = 2 x goal/pain phrases + 1 x specifics (+1 for five or more content words)
+            - 2 x hedges
+    concrete when score >= 3 and at least one goal/pain phrase.
+
+Order: "rather not say" -> unknown; concrete; "nothing really" -> none; anything else that
+is words -> vague; noise -> None.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.extract._text import clean_spaces, is_noise, normalize, phrase_regex, word_set
+from bot.facts import Need
+
+SUMMARY_MAX = 120
+
+UNKNOWN = phrase_regex(
+    (
+        "rather not say",
+        "rather not",
+        "prefer not to say",
+        "prefer not",
+        "can't say",
+        "cannot say",
+        "not telling",
+        "confidential",
+        "it's private",
+        "none of your business",
+        "n/a",
+        "skip",
+        "pass",
+    )
+)
+NONE = phrase_regex(
+    (
+        "nothing",
+        "nothing really",
+        "nothing at all",
+        "no need",
+        "no needs",
+        "don't need anything",
+        "don't need it",
+        "we're fine",
+        "we're good",
+        "all good",
+        "just browsing",
+        "only browsing",
+        "just looking",
+        "not looking for anything",
+        "not interested",
+        "no problem",
+        "no problems",
+        "none",
+        "no pain",
+    )
+)
+# A goal or a pain: the core of a concrete need (2 points each).
+GOAL_OR_PAIN = phrase_regex(
+    (
+        # goals
+        "need to",
+        "needs to",
+        "want to",
+        "wants to",
+        "looking to",
+        "trying to",
+        "have to",
+        "hoping to",
+        "plan to",
+        "planning to",
+        "would like to",
+        "'d like to",
+        "goal is",
+        "aim to",
+        "replace",
+        "replacing",
+        "replacement",
+        "switch",
+        "switching",
+        "migrate",
+        "migrating",
+        "move away from",
+        "moving away from",
+        "automate",
+        "automating",
+        "automatically",
+        "automation",
+        "reduce",
+        "reducing",
+        "cut",
+        "cutting",
+        "increase",
+        "increasing",
+        "improve",
+        "improving",
+        "grow",
+        "growing",
+        "scale",
+        "scaling",
+        "fix",
+        "solve",
+        "integrate",
+        "integrating",
+        "integration",
+        "connect",
+        "sync",
+        "track",
+        "tracking",
+        "qualify",
+        "qualifying",
+        "book",
+        "booking",
+        "schedule",
+        "scheduling",
+        "capture",
+        "capturing",
+        "convert",
+        "converting",
+        "route",
+        "routing",
+        "respond",
+        "answer",
+        "answers",
+        "handle",
+        "handling",
+        "follow up",
+        "follow-up",
+        "streamline",
+        "consolidate",
+        "speed up",
+        "save time",
+        "free up",
+        "get rid of",
+        "launch",
+        "onboard",
+        "onboarding",
+        "support",
+        # pains
+        "lose",
+        "losing",
+        "lost",
+        "miss",
+        "missing",
+        "missed",
+        "waste",
+        "wasting",
+        "struggle",
+        "struggling",
+        "can't",
+        "cannot",
+        "unable",
+        "too slow",
+        "slow",
+        "too expensive",
+        "expensive",
+        "costly",
+        "costs too much",
+        "manual",
+        "manually",
+        "broken",
+        "outdated",
+        "clunky",
+        "nobody",
+        "no one",
+        "overwhelmed",
+        "bottleneck",
+        "churn",
+        "drop off",
+        "dropping",
+        "complaints",
+        "frustrated",
+        "painful",
+        "pain point",
+        "problem",
+        "problems",
+        "issue",
+        "issues",
+        "takes too long",
+        "spend hours",
+        "backlog",
+        "errors",
+        "mistakes",
+        "falling through the cracks",
+        "better",
+        "faster",
+        "cheaper",
+    )
+)
+# Details that make a need specific (1 point each).
+SPECIFICS = phrase_regex(
+    (
+        "because",
+        "so that",
+        "so we",
+        "instead of",
+        "per day",
+        "per week",
+        "per month",
+        "a day",
+        "a week",
+        "a month",
+        "every day",
+        "at night",
+        "after hours",
+        "weekends",
+        "on weekends",
+        "currently",
+        "right now",
+        "we use",
+        "we're using",
+        "our",
+        "inbound",
+        "outbound",
+    )
+)
+HEDGES = phrase_regex(
+    (
+        "just exploring",
+        "exploring",
+        "looking around",
+        "browsing",
+        "curious",
+        "maybe",
+        "perhaps",
+        "possibly",
+        "something",
+        "not sure",
+        "no idea",
+        "don't know",
+        "in general",
+        "general interest",
+        "just checking",
+        "checking out",
+        "check out",
+        "see what",
+        "what you do",
+        "what you offer",
+        "learn more",
+        "learning",
+        "research",
+        "researching",
+        "ideas",
+        "options",
+        "kind of",
+        "sort of",
+        "i guess",
+        "idk",
+        "stuff",
+        "things",
+        "whatever",
+    )
+)
+_STOPWORDS = word_set(
+    """
+    the and for with that this our are was were you your they them their have has had but not
+    all any can will would could should just really very also from into onto about what which
+    who whom when where why how its it's i'm we're we'd i'd there here some more most much many
+    such than then too
+    """
+)
+# Leading filler removed from the summary ("we need to qualify..." -> "Qualify...").
+_FILLER = re.compile(
+    r"^(?:(?:hi|hello|hey|well|so|um+|uh+|basically|honestly|ok|okay|yeah|yes|sure|mainly|"
+    r"mostly|i\s+think|i\s+guess)\b[\s,.!:-]*"
+    r"|(?:we|i)(?:'re|\s+are|'m|\s+am)\s+(?:looking|trying|hoping|planning)\s+(?:for|to)\s+"
+    r"|(?:we|i)\s+(?:really\s+)?(?:need|want|require)(?:\s+to)?\s+"
+    r"|(?:we|i)(?:'d|\s+would)\s+like(?:\s+to)?\s+"
+    r"|(?:our|my)\s+(?:main\s+)?(?:goal|need|problem|issue)\s+is(?:\s+to)?\s+"
+    r"|(?:looking|trying|hoping)\s+(?:for|to)\s+|(?:need|want)(?:\s+to)?\s+)",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(r"[\s.,;:!?…\-]+$")
+
+
+def summarize(text: str) -> str:
+    """The need in a few words: filler and trailing punctuation gone, first letter
+    capitalized, at most SUMMARY_MAX characters (cut at a word)."""
+    said = _TRAILING.sub("", clean_spaces(text))
+    out = said
+    while (stripped := _FILLER.sub("", out, count=1)) != out:
+        out = stripped
+    out = _TRAILING.sub("", out) or said  # all filler ("we need"): keep the words
+    if len(out) > SUMMARY_MAX:
+        cut = out[: SUMMARY_MAX - 1].rsplit(" ", 1)[0]
+        out = _TRAILING.sub("", cut) + "…"
+    return out[:1].upper() + out[1:]
+
+
+def _score(norm: str) -> tuple[int, int]:
+    """(score, goal/pain hits) per the module docstring."""
+    goals = len(GOAL_OR_PAIN.findall(norm))
+    specifics = len(SPECIFICS.findall(norm)) + len(re.findall(r"\d+", norm))
+    words = [w for w in re.findall(r"[^\W\d_][\w'-]*", norm) if w not in _STOPWORDS]
+    content = sum(1 for w in words if len(w) >= 3)
+    hedges = len(HEDGES.findall(norm))
+    return 2 * goals + specifics + (1 if content >= 5 else 0) - 2 * hedges, goals
+
+
+def assess_need(text: str) -> Need | None:
+    """Read a need answer. None when the text carries no answer (the bot asks again)."""
+    raw = text.strip()
+    norm = normalize(raw)
+    if is_noise(norm):
+        return None
+    if UNKNOWN.search(norm):
+        return Need(raw=raw, level="unknown")
+    score, goals = _score(norm)
+    if goals and score >= 3:
+        return Need(raw=raw, level="concrete", summary=summarize(raw))
+    if NONE.search(norm):
+        return Need(raw=raw, level="none")
+    return Need(raw=raw, level="vague", summary=summarize(raw))

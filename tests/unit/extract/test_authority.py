@@ -1,0 +1,168 @@
+"""parse_authority: level, decision_maker and the cleaned role."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.extract.authority import parse_authority
+from bot.facts import Authority
+
+DM, INF, NONE = "decision_maker", "influencer", "none"
+
+CASES = [
+    # text, level, role
+    ("owner", DM, "Owner"),
+    ("I'm the owner", DM, "Owner"),
+    ("business owner", DM, "Business Owner"),
+    ("founder", DM, "Founder"),
+    ("I'm the founder", DM, "Founder"),
+    ("co-founder", DM, "Co-founder"),
+    ("cofounder", DM, "Co-founder"),
+    ("co-founder & CEO", DM, "Co-founder"),
+    ("CEO", DM, "CEO"),
+    ("ceo", DM, "CEO"),
+    ("i am the ceo", DM, "CEO"),
+    ("im cto", DM, "CTO"),
+    ("I'm the CTO at Acme", DM, "CTO"),
+    ("CTO here", DM, "CTO"),
+    ("cfo", DM, "CFO"),
+    ("COO", DM, "COO"),
+    ("our CMO, that's me", DM, None),
+    ("CRO", DM, "CRO"),
+    ("CIO", DM, "CIO"),
+    ("chief revenue officer", DM, "Chief Revenue Officer"),
+    ("C-level", DM, "C-level"),
+    ("president", DM, "President"),
+    ("VP", DM, "VP"),
+    ("VP Sales", DM, "VP Sales"),
+    ("vp of sales", DM, "VP of Sales"),
+    ("SVP Marketing", DM, "SVP Marketing"),
+    ("vice president of marketing", DM, "Vice President of Marketing"),
+    ("head of marketing", DM, "Head of Marketing"),
+    ("Head of Growth at Acme", DM, "Head of Growth"),
+    ("I'm head of revenue operations", DM, "Head of Revenue Operations"),
+    ("head of people ops.", DM, "Head of People Ops"),
+    ("director", DM, "Director"),
+    ("Sales director at Acme", DM, "Sales Director"),
+    ("director of engineering", DM, "Director of Engineering"),
+    ("managing director", DM, "Managing Director"),
+    ("general manager", DM, "General Manager"),
+    ("partner", DM, "Partner"),
+    ("managing partner", DM, "Managing Partner"),
+    ("freelancer", DM, "Freelancer"),
+    ("I sign off", DM, None),
+    ("i sign off on purchases", DM, None),
+    ("I decide", DM, None),
+    ("it's my call", DM, None),
+    ("its my call", DM, None),
+    ("my decision", DM, None),
+    ("I have the final say", DM, None),
+    ("up to me", DM, None),
+    ("just me", DM, None),
+    ("me", DM, None),
+    ("yes", DM, None),
+    ("Yes!", DM, None),
+    ("yep", DM, None),
+    ("yes, I'm the one", DM, None),
+    ("I'm a manager and I sign off", DM, "Manager"),
+    ("I'm an engineer but it's my call", DM, "Engineer"),
+    # influencers
+    ("manager", INF, "Manager"),
+    ("marketing manager", INF, "Marketing Manager"),
+    ("I'm the marketing manager", INF, "Marketing Manager"),
+    ("team lead", INF, "Team Lead"),
+    ("lead", INF, "Lead"),
+    ("lead developer", INF, "Lead Developer"),
+    ("senior software engineer", INF, "Senior Software Engineer"),
+    ("developer", INF, "Developer"),
+    ("analyst", INF, "Analyst"),
+    ("consultant", INF, "Consultant"),
+    ("I'm an engineer evaluating options", INF, "Engineer"),
+    ("product owner", INF, "Product Owner"),
+    ("product manager", INF, "Product Manager"),
+    ("chief of staff", INF, "Chief of Staff"),
+    ("SDR", INF, "SDR"),
+    ("I'm the CEO's assistant", INF, "Assistant"),
+    ("I'm evaluating for my boss", INF, None),
+    ("I need to check with my manager", INF, None),
+    ("i need to check with my manager first", INF, None),
+    ("I'm a director but I need approval from the CFO", INF, "Director"),
+    ("my boss", INF, None),
+    ("my boss decides", INF, None),
+    ("our CEO decides", INF, None),
+    ("the CEO decides", INF, None),
+    ("I report to the CTO", INF, None),
+    ("not me", INF, None),
+    ("no", INF, None),
+    ("No.", INF, None),
+    ("nope", INF, None),
+    ("no, my boss signs", INF, None),
+    ("we decide together", INF, None),
+    ("I'm an intern, my boss decides", INF, "Intern"),
+    # no authority
+    ("student", NONE, "Student"),
+    ("I'm a student", NONE, "Student"),
+    ("intern", NONE, "Intern"),
+    ("hobbyist", NONE, "Hobbyist"),
+    ("it's a hobby", NONE, "Hobby"),
+    ("just curious", NONE, None),
+    ("personal project", NONE, None),
+    ("it's for a side project", NONE, None),
+    ("I'm a student working on a side project", NONE, "Student"),
+]
+
+
+@pytest.mark.parametrize(("text", "level", "role"), CASES)
+def test_levels_and_roles(text: str, level: str, role: str | None) -> None:
+    assert parse_authority(text) == Authority(
+        raw=text.strip(),
+        level=level,  # type: ignore[arg-type]
+        decision_maker=level == DM,
+        role=role,
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["rather not say", "I'd rather not say", "not sure", "don't know", "it's complicated"]
+)
+def test_unknown(text: str) -> None:
+    assert parse_authority(text) == Authority(raw=text, level="unknown", decision_maker=None)
+
+
+@pytest.mark.parametrize("text", ["", "  ", "asdf", "why?", "?", "hello", "I do lead gen", "42"])
+def test_nothing_said(text: str) -> None:
+    assert parse_authority(text) is None
+
+
+def test_role_said_with_surrounding_text_keeps_only_the_title() -> None:
+    result = parse_authority("Hi! I'm the VP Sales at Globex, and yes I sign off")
+    assert result == Authority(
+        raw="Hi! I'm the VP Sales at Globex, and yes I sign off",
+        level="decision_maker",
+        decision_maker=True,
+        role="VP Sales",
+    )
+
+
+# ---- properties --------------------------------------------------------------------
+
+
+@given(st.text(max_size=80))
+def test_never_raises_and_role_comes_from_the_text(text: str) -> None:
+    result = parse_authority(text)
+    if result is None:
+        return
+    assert result.raw == text.strip()
+    assert result.level in ("decision_maker", "influencer", "none", "unknown")
+    if result.level == "unknown":
+        assert result.decision_maker is None
+    else:
+        assert result.decision_maker is (result.level == "decision_maker")
+    if result.role is not None:
+        said = re.sub(r"[\s.-]+", "", text.lower())
+        for word in result.role.lower().replace(".", "").split():
+            assert word.replace("-", "") in said

@@ -1,0 +1,161 @@
+"""clean_name and clean_company."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.extract.contact import SELF_EMPLOYED, clean_company, clean_name
+
+NAMES = [
+    ("my name is sophie laurent", "Sophie Laurent"),
+    ("My name is Sophie Laurent.", "Sophie Laurent"),
+    ("my names sophie", "Sophie"),
+    ("I'm Bob", "Bob"),
+    ("im bob", "Bob"),
+    ("I am Bob", "Bob"),
+    ("call me Al", "Al"),
+    ("you can call me Al", "Al"),
+    ("Sophie", "Sophie"),
+    ("sophie", "Sophie"),
+    ("SOPHIE LAURENT", "Sophie Laurent"),
+    ("Jean-Luc Picard", "Jean-Luc Picard"),
+    ("jean-luc picard", "Jean-Luc Picard"),
+    ("o'brien", "O'Brien"),
+    ("mcdonald", "McDonald"),
+    ("sophie van der berg", "Sophie van der Berg"),
+    ("DeShawn Jones", "DeShawn Jones"),
+    ("Bob from Acme", "Bob"),
+    ("Sophie Laurent, CTO at Acme", "Sophie Laurent"),
+    ("it's Bob here, thanks", "Bob"),
+    ("hi, I'm Anna", "Anna"),
+    ("Anna.", "Anna"),
+    ("name: Marie Curie", "Marie Curie"),
+    ("this is Priya", "Priya"),
+    ("J. R. R. Tolkien", "J. R. R. Tolkien"),
+    ("Zoë Saldaña", "Zoë Saldaña"),
+    ("José María García López", "José María García López"),
+    ("I’m Bob", "Bob"),
+]
+
+
+@pytest.mark.parametrize(("text", "name"), NAMES)
+def test_names(text: str, name: str) -> None:
+    assert clean_name(text) == name
+
+
+NOT_NAMES = [
+    "",
+    "   ",
+    "no",
+    "No",
+    "why",
+    "why?",
+    "nope",
+    "123",
+    "bob99",
+    "bob²",
+    "٣",
+    "bob@acme.io",
+    "my name is a b c d e f",
+    "one two three four five six",
+    "I'm the CTO",
+    "CTO",
+    "Head of Marketing",
+    "I'm looking for pricing",
+    "rather not say",
+    "anonymous",
+    "asdf",
+    "?",
+    "n/a",
+    "https://acme.io",
+]
+
+
+@pytest.mark.parametrize("text", NOT_NAMES)
+def test_not_names(text: str) -> None:
+    assert clean_name(text) is None
+
+
+COMPANIES = [
+    ("I work at Acme Corp", "Acme Corp"),
+    ("i work for acme corp", "Acme Corp"),
+    ("acme", "Acme"),
+    ("Acme", "Acme"),
+    ("ACME", "ACME"),
+    ("Acme, thanks!", "Acme"),
+    ("at Initech.", "Initech"),
+    ("I'm the CTO at Acme", "Acme"),
+    ("CTO at Acme", "Acme"),
+    ("head of marketing at Globex", "Globex"),
+    ("my company is Globex Corporation", "Globex Corporation"),
+    ("the company name is Hooli", "Hooli"),
+    ("it's called Hooli", "Hooli"),
+    ("we're Pied Piper", "Pied Piper"),
+    ("acme corp inc", "Acme Corp Inc"),
+    ("müller gmbh", "Müller GmbH"),
+    ("bank of america", "Bank of America"),
+    ("3M", "3M"),
+    ("37signals", "37signals"),
+    ("acme.io", "acme.io"),
+    ("https://www.acme.io", "acme.io"),
+    ("Wayne Enterprises", "Wayne Enterprises"),
+    ("Principal Financial Group", "Principal Financial Group"),
+    ("Partner Solutions GmbH", "Partner Solutions GmbH"),
+    ("just me", SELF_EMPLOYED),
+    ("freelance", SELF_EMPLOYED),
+    ("I'm a freelancer", SELF_EMPLOYED),
+    ("self-employed", SELF_EMPLOYED),
+    ("I work for myself", SELF_EMPLOYED),
+]
+
+
+@pytest.mark.parametrize(("text", "company"), COMPANIES)
+def test_companies(text: str, company: str) -> None:
+    assert clean_company(text) == company
+
+
+NOT_COMPANIES = [
+    "",
+    "CTO",
+    "cto",
+    "Head of Marketing",
+    "none",
+    "None.",
+    "n/a",
+    "N/A",
+    "-",
+    "no",
+    "rather not say",
+    "asdf",
+    "?",
+    "why",
+    "jane@acme.io",
+    "we are a small agency",
+]
+
+
+@pytest.mark.parametrize("text", NOT_COMPANIES)
+def test_not_companies(text: str) -> None:
+    assert clean_company(text) is None
+
+
+# ---- properties --------------------------------------------------------------------
+
+
+@given(st.text(max_size=80))
+def test_clean_name_never_raises(text: str) -> None:
+    name = clean_name(text)
+    if name is not None:
+        assert 1 <= len(name.split()) <= 5
+        assert "@" not in name
+        assert not any(ch.isdigit() for ch in name)
+
+
+@given(st.text(max_size=80))
+def test_clean_company_never_raises(text: str) -> None:
+    company = clean_company(text)
+    if company is not None:
+        assert company.strip() == company
+        assert company

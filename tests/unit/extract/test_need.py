@@ -1,0 +1,158 @@
+"""assess_need: level and summary."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.extract.need import SUMMARY_MAX, assess_need, summarize
+from bot.facts import Need
+
+CONCRETE = [
+    # text, summary
+    (
+        "we lose leads because nobody answers the chat at night",
+        "We lose leads because nobody answers the chat at night",
+    ),
+    (
+        "need to qualify inbound demo requests automatically",
+        "Qualify inbound demo requests automatically",
+    ),
+    ("replace drift, too expensive", "Replace drift, too expensive"),
+    ("Replace Drift. Too expensive!", "Replace Drift. Too expensive"),
+    (
+        "We need to book more demos with qualified leads.",
+        "Book more demos with qualified leads",
+    ),
+    ("our reps waste hours on unqualified leads", "Our reps waste hours on unqualified leads"),
+    (
+        "We want a better way to follow up with leads!!",
+        "A better way to follow up with leads",
+    ),
+    ("I want to reduce support tickets by 30%", "Reduce support tickets by 30%"),
+    (
+        "hi, well, we need to migrate from Intercom to something self-hosted",
+        "Migrate from Intercom to something self-hosted",
+    ),
+    (
+        "we're looking to automate lead routing to our sales team",
+        "Automate lead routing to our sales team",
+    ),
+    (
+        "Our goal is to answer website visitors 24/7",
+        "Answer website visitors 24/7",
+    ),
+    (
+        "too many demo requests, our SDRs can't keep up",
+        "Too many demo requests, our SDRs can't keep up",
+    ),
+    (
+        "no need for humans at night; we lose leads",
+        "No need for humans at night; we lose leads",
+    ),
+    (
+        "  we need to integrate the chat with hubspot  ",
+        "Integrate the chat with hubspot",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "summary"), CONCRETE)
+def test_concrete(text: str, summary: str) -> None:
+    assert assess_need(text) == Need(raw=text.strip(), level="concrete", summary=summary)
+
+
+VAGUE = [
+    ("just exploring", "Just exploring"),
+    ("Just exploring.", "Just exploring"),
+    ("looking around", "Looking around"),
+    ("curious what you do", "Curious what you do"),
+    ("something for sales maybe", "Something for sales maybe"),
+    ("not sure yet", "Not sure yet"),
+    ("CRM", "CRM"),
+    ("we need a chatbot", "A chatbot"),
+    ("maybe improve things a bit, not sure", "Maybe improve things a bit, not sure"),
+    ("I want to learn more about options", "Learn more about options"),
+    ("checking out what's out there", "Checking out what's out there"),
+]
+
+
+@pytest.mark.parametrize(("text", "summary"), VAGUE)
+def test_vague(text: str, summary: str) -> None:
+    assert assess_need(text) == Need(raw=text.strip(), level="vague", summary=summary)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nothing really",
+        "Nothing.",
+        "no need",
+        "just browsing",
+        "we don't need anything",
+        "all good",
+        "nothing, just curious",
+        "not interested",
+    ],
+)
+def test_none(text: str) -> None:
+    assert assess_need(text) == Need(raw=text.strip(), level="none")
+
+
+@pytest.mark.parametrize(
+    "text", ["rather not say", "I'd rather not say", "prefer not to say", "confidential", "n/a"]
+)
+def test_unknown(text: str) -> None:
+    assert assess_need(text) == Need(raw=text, level="unknown")
+
+
+@pytest.mark.parametrize("text", ["", "   ", "asdf", "?", "why?", "...", "hello"])
+def test_nothing_said(text: str) -> None:
+    assert assess_need(text) is None
+
+
+def test_long_summary_is_cut_at_a_word() -> None:
+    text = (
+        "Our SDRs spend hours every week manually copying website chat transcripts into "
+        "Salesforce because the integration broke and nobody has had the time to fix it "
+        "properly yet, which means leads fall through the cracks"
+    )
+    result = assess_need(text)
+    assert result is not None
+    assert result.level == "concrete"
+    assert result.summary == (
+        "Our SDRs spend hours every week manually copying website chat transcripts into "
+        "Salesforce because the integration…"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "summary"),
+    [
+        ("we need to X.", "X"),
+        ("I'd like to    fix   onboarding", "Fix onboarding"),
+        ("um, so basically we want to scale support", "Scale support"),
+        ("looking for a CRM?", "A CRM"),
+        ("we need", "We need"),
+        ("Well...", "Well"),
+    ],
+)
+def test_summarize(text: str, summary: str) -> None:
+    assert summarize(text) == summary
+
+
+# ---- properties --------------------------------------------------------------------
+
+
+@given(st.text(max_size=300))
+def test_never_raises(text: str) -> None:
+    result = assess_need(text)
+    if result is None:
+        return
+    assert result.raw == text.strip()
+    if result.level in ("concrete", "vague"):
+        assert result.summary is not None
+        assert len(result.summary) <= SUMMARY_MAX
+    else:
+        assert result.summary is None

@@ -1,0 +1,277 @@
+"""parse_timeline: months from a fixed today (Sunday 22 November 2026)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.extract.timeline import parse_timeline
+from bot.facts import Timeline
+
+TODAY = dt.date(2026, 11, 22)
+
+DATES = [
+    # ASAP and friends -> 0
+    ("ASAP", 0.0),
+    ("asap", 0.0),
+    ("asap!!", 0.0),
+    ("A.S.A.P.", 0.0),
+    ("as soon as possible", 0.0),
+    ("right away", 0.0),
+    ("now", 0.0),
+    ("we need it now", 0.0),
+    ("yesterday", 0.0),
+    ("yesterday lol", 0.0),
+    ("urgent", 0.0),
+    ("it's urgent", 0.0),
+    ("immediately", 0.0),
+    ("today", 0.0),
+    ("tomorrow", 0.0),
+    ("this week", 0.0),
+    # durations
+    ("in 3 months", 3.0),
+    ("In 3 months.", 3.0),
+    ("3 months", 3.0),
+    ("in three months", 3.0),
+    ("in 3 mos", 3.0),
+    ("6 months from now", 6.0),
+    ("within 6 months", 6.0),
+    ("within the next 6 months", 6.0),
+    ("in two weeks", 0.5),
+    ("in 2 weeks", 0.5),
+    ("in a week", 0.2),
+    ("in a few weeks", 0.7),
+    ("in a couple of months", 2.0),
+    ("in 30 days", 1.0),
+    ("3-6 months", 6.0),
+    ("3 to 6 months", 6.0),
+    ("in a year or so", 12.0),
+    ("within the next year", 12.0),
+    ("in 1.5 years", 18.0),
+    ("a year and a half", 18.0),
+    ("half a year", 6.0),
+    ("in 2 quarters", 6.0),
+    ("within 1 year", 12.0),
+    # quarters: end of the quarter, next occurrence
+    ("by Q2", 7.3),
+    ("Q2", 7.3),
+    ("q2", 7.3),
+    ("Q2 2027", 7.3),
+    ("2027 Q2", 7.3),
+    ("Q2/2027", 7.3),
+    ("q3 '27", 10.3),
+    ("Q1", 4.3),
+    ("by the end of Q1", 4.3),
+    ("start of Q1", 1.3),
+    ("Q4", 1.3),
+    ("end of Q4", 1.3),
+    ("Q4 2027", 13.3),
+    ("first quarter of 2027", 4.3),
+    ("next quarter", 4.3),
+    ("this quarter", 1.3),
+    ("end of the quarter", 1.3),
+    ("H1 2027", 7.3),
+    ("second half of next year", 13.3),
+    # months: end of the month, next occurrence
+    ("by March", 4.3),
+    ("March", 4.3),
+    ("by march", 4.3),
+    ("in march", 4.3),
+    ("mid-march", 3.8),
+    ("early march", 3.6),
+    ("March 2028", 16.3),
+    ("march next year", 4.3),
+    ("by September", 10.3),
+    ("by sept.", 10.3),
+    ("by may", 6.3),
+    ("we may buy in june", 7.3),
+    ("by december", 1.3),
+    ("by nov", 0.3),  # this November is not over yet
+    ("next month", 1.3),
+    ("end of the month", 0.3),
+    ("06/2027", 7.3),
+    # explicit dates (dateparser)
+    ("by 15 march", 3.8),
+    ("15th of March 2027", 3.8),
+    ("March 15, 2027", 3.8),
+    ("03/15/2027", 3.8),
+    ("2027-03-15", 3.8),
+    ("next friday", 0.2),
+    ("next week", 0.2),
+    ("1st december", 0.3),
+    # seasons (northern hemisphere)
+    ("end of summer", 9.3),
+    ("summer", 9.3),
+    ("this summer", 9.3),
+    ("next summer", 9.3),
+    ("by spring", 6.3),
+    ("winter", 3.2),
+    ("beginning of summer", 6.3),
+    # years
+    ("next year", 7.3),
+    ("sometime next year", 7.3),
+    ("beginning of next year", 1.3),
+    ("early next year", 4.3),
+    ("end of next year", 13.3),
+    ("this year", 1.3),
+    ("by end of year", 1.3),
+    ("end of the year", 1.3),
+    ("by year-end", 1.3),
+    ("EOY", 1.3),
+    ("2027", 7.3),
+    ("in 2027", 7.3),
+    ("mid 2027", 7.3),
+    ("mid-2027", 7.3),
+    ("early 2027", 4.3),
+    ("by 2027", 13.3),
+    ("late 2027", 13.3),
+    ("2028", 19.3),
+    ("before 2028", 13.3),
+    ("before March", 3.3),
+    ("before Q2", 4.3),
+    ("before summer", 6.3),
+    ("the year after next", 19.3),
+    # extra words around, mixed signals
+    ("we'd like to have something live by Q2 if possible", 7.3),
+    ("Ideally within 6 months, budget allowing", 6.0),
+    ("no rush, sometime next year", 7.3),
+    ("not sure, probably in 3 months", 3.0),
+    ("depends, maybe next quarter", 4.3),
+]
+
+
+@pytest.mark.parametrize(("text", "months"), DATES)
+def test_dates(text: str, months: float) -> None:
+    assert parse_timeline(text, TODAY) == Timeline(raw=text.strip(), status="date", months=months)
+
+
+NO_PLANS = [
+    "no plans",
+    "No plans yet",
+    "no timeline",
+    "not anytime soon",
+    "not any time soon",
+    "just looking",
+    "just browsing",
+    "right now we're just looking",
+    "not now",
+    "not right now",
+    "never",
+    "no rush",
+    "not urgent",
+    "someday",
+    "eventually",
+    "nothing planned",
+]
+
+
+@pytest.mark.parametrize("text", NO_PLANS)
+def test_no_plans(text: str) -> None:
+    assert parse_timeline(text, TODAY) == Timeline(raw=text.strip(), status="none")
+
+
+UNKNOWN = [
+    "not sure",
+    "Not sure.",
+    "don't know",
+    "dont know",
+    "depends",
+    "it depends on budget",
+    "no idea",
+    "hard to say",
+    "tbd",
+    "soon",
+    "we'll see",
+]
+
+
+@pytest.mark.parametrize("text", UNKNOWN)
+def test_unknown(text: str) -> None:
+    assert parse_timeline(text, TODAY) == Timeline(raw=text.strip(), status="unknown")
+
+
+NOTHING_SAID = [
+    "",
+    "  ",
+    "asdf",
+    "?",
+    "why",
+    "hello",
+    "we've been looking for 3 months",
+    "2020",
+    "we may",
+    "3",
+]
+
+
+@pytest.mark.parametrize("text", NOTHING_SAID)
+def test_nothing_about_timing(text: str) -> None:
+    assert parse_timeline(text, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("today", "text", "months"),
+    [
+        (dt.date(2027, 4, 15), "by Q2", 2.5),  # Q2 not over yet: this year's
+        (dt.date(2027, 7, 1), "by Q2", 12.0),  # Q2 over: next year's
+        (dt.date(2027, 3, 10), "by March", 0.7),  # this March
+        (dt.date(2027, 7, 10), "next summer", 13.7),  # inside summer: the one after
+        (dt.date(2027, 7, 10), "this summer", 1.7),
+        (dt.date(2027, 1, 1), "next year", 18.0),
+        (dt.date(2027, 1, 1), "this year", 12.0),
+        (dt.date(2026, 12, 31), "end of the month", 0.0),
+    ],
+)
+def test_relative_to_today(today: dt.date, text: str, months: float) -> None:
+    result = parse_timeline(text, today)
+    assert result == Timeline(raw=text, status="date", months=months)
+
+
+def test_pure_function_of_text_and_today() -> None:
+    first = parse_timeline("by March", TODAY)
+    assert parse_timeline("by March", TODAY) == first
+    assert parse_timeline("by March", dt.date(2027, 2, 1)) != first
+
+
+# ---- properties --------------------------------------------------------------------
+
+
+@given(st.text(max_size=80), st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 1, 1)))
+def test_never_raises(text: str, today: dt.date) -> None:
+    result = parse_timeline(text, today)
+    if result is None:
+        return
+    assert result.raw == text.strip()
+    if result.status == "date":
+        assert result.months is not None
+        assert math.isfinite(result.months)
+        assert 0 <= result.months <= 12 * 20
+        assert result.months == round(result.months, 1)
+    else:
+        assert result.months is None
+
+
+@given(st.text(alphabet="bcdfghjklmnpqrstvwxz .,!?", max_size=40))
+def test_no_date_from_text_without_time_words(text: str) -> None:
+    result = parse_timeline(text, TODAY)
+    assert result is None or result.status != "date"
+
+
+@given(
+    st.integers(min_value=1, max_value=60), st.sampled_from(["in {} months", "within {} months"])
+)
+def test_durations_in_months(n: int, template: str) -> None:
+    result = parse_timeline(template.format(n), TODAY)
+    assert result is not None
+    assert result.months == float(n)
+
+
+@given(st.integers(min_value=1, max_value=52))
+def test_durations_in_weeks(n: int) -> None:
+    result = parse_timeline(f"in {n} weeks", TODAY)
+    assert result is not None
+    assert result.months == round(n * 7 / 30.4375, 1)
