@@ -62,6 +62,10 @@ def make_engine(url: str | URL, **engine_options: Any) -> AsyncEngine:
     parsed = async_url(url)
     if parsed.get_backend_name() != "sqlite":
         engine_options.setdefault("pool_pre_ping", True)
+        engine_options.setdefault("pool_timeout", 5)
+        # A database that does not answer must not keep a visitor waiting: fail fast, the
+        # caller spools the lead and it lands later.
+        engine_options.setdefault("connect_args", {"timeout": 5, "command_timeout": 15})
         return create_async_engine(parsed, **engine_options)
 
     database = parsed.database or ""
