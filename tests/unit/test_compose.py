@@ -73,13 +73,16 @@ def test_action_endpoint_points_at_the_action_server(compose: dict[str, Any]) ->
     assert url == f"http://actions:{port}/webhook"
     local = yaml.safe_load((ROOT / "endpoints.yml").read_text())["action_endpoint"]["url"]
     assert local.endswith(f":{port}/webhook")
-    assert "--actions" in actions["command"] and flag(actions["command"], "--actions") == "actions"
+    assert "--actions" in actions["command"]
+    assert flag(actions["command"], "--actions") == "actions"
 
 
 def test_stores_point_at_the_postgres_and_redis_services(compose: dict[str, Any]) -> None:
     rasa_env = service(compose, "rasa")["environment"]
-    assert rasa_env["DB_HOST"] == "postgres" and rasa_env["DB_PORT"] == "5432"
-    assert rasa_env["REDIS_HOST"] == "redis" and rasa_env["REDIS_PORT"] == "6379"
+    assert rasa_env["DB_HOST"] == "postgres"
+    assert rasa_env["DB_PORT"] == "5432"
+    assert rasa_env["REDIS_HOST"] == "redis"
+    assert rasa_env["REDIS_PORT"] == "6379"
     postgres = service(compose, "postgres")["environment"]
     assert rasa_env["DB_USER"] == postgres["POSTGRES_USER"]
     for name in ("actions", "bot"):
@@ -94,12 +97,14 @@ def test_bot_settings_load_in_production_from_the_compose_environment(
     assert bot["command"] == ["python", "-m", "bot.web"]
     settings = load_settings(with_secrets(bot["environment"]))
     assert settings.production
-    assert settings.port == 8080 and bot["ports"] == [f"{settings.port}:{settings.port}"]
+    assert settings.port == 8080
+    assert bot["ports"] == [f"{settings.port}:{settings.port}"]
     assert settings.host == "0.0.0.0"
     assert settings.rasa_urls == ("http://rasa:5005",)
     assert settings.database_url.startswith("postgresql://")
     assert settings.rasa_tracker_url.endswith("/rasa")
-    assert settings.api_token and settings.rasa_token
+    assert settings.api_token
+    assert settings.rasa_token
     settings.require_secrets("LEADBOT_API_TOKEN", "RASA_TOKEN")
 
 
@@ -113,5 +118,6 @@ def test_dockerfiles_exist_and_install_the_locked_requirements(compose: dict[str
     for name in ("rasa", "actions", "bot"):
         build = service(compose, name)["build"]
         dockerfile = (ROOT / build["dockerfile"]).read_text()
-        assert "requirements/" in dockerfile and ".lock" in dockerfile
+        assert "requirements/" in dockerfile
+        assert ".lock" in dockerfile
         assert "python:3.10" in dockerfile
