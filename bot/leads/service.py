@@ -17,7 +17,7 @@ from bot.leads.keys import email_key, normalize_email
 from bot.leads.models import Consent, Conversation, Lead, ScoreHistory, new_id, utcnow
 from bot.leads.repository import LeadFilter
 from bot.leads.unit_of_work import SqlAlchemyUnitOfWork
-from bot.leads.views import lead_to_dict, row_to_dict
+from bot.leads.views import conversation_to_dict, lead_to_dict, row_to_dict, score_to_dict
 
 Route = Literal["handoff", "nurture"]
 Sender = Literal["visitor", "bot", "agent"]
@@ -225,6 +225,31 @@ async def list_leads(uow: SqlAlchemyUnitOfWork, filters: LeadFilter) -> LeadPage
             limit=filters.limit,
             offset=filters.offset,
         )
+
+
+async def lead_detail(uow: SqlAlchemyUnitOfWork, lead_id: str) -> dict[str, Any] | None:
+    """One lead (API shape) with its score history and every conversation's transcript,
+    oldest conversation first; None if there is no such lead."""
+    async with uow:
+        lead = await uow.leads.get(lead_id)
+        if lead is None:
+            return None
+        conversations = [
+            conversation_to_dict(conversation, await uow.conversations.transcript(conversation.id))
+            for conversation in await uow.conversations.for_lead(lead.id)
+        ]
+        history = [score_to_dict(row) for row in await uow.leads.score_history(lead.id)]
+        return {**lead_to_dict(lead), "score_history": history, "conversations": conversations}
+
+
+async def person_conversation_ids(uow: SqlAlchemyUnitOfWork, email: str) -> tuple[str, ...]:
+    """The conversations stored for the person with this email (read only): an erasure
+    clears them from the stores this one does not own before erasing the person here."""
+    async with uow:
+        lead = await uow.leads.get_by_email_key(email_key(email))
+        if lead is None:
+            return ()
+        return tuple(conversation.id for conversation in await uow.conversations.for_lead(lead.id))
 
 
 async def export_person(uow: SqlAlchemyUnitOfWork, email: str) -> dict[str, Any]:

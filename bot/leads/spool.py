@@ -12,13 +12,14 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from bot.facts import Authority, Budget, EmailCheck, Need, Timeline
+from bot.leads.keys import email_key
 from bot.leads.service import (
     ConsentInput,
     LeadInput,
@@ -134,3 +135,39 @@ class LeadSpool:
                 path.unlink()
             delivered += 1
         return delivered
+
+    def discard(self, conversation_ids: Iterable[str] = (), *, email: str | None = None) -> int:
+        """Delete spooled leads of these conversations and any spooled lead with this
+        email's mailbox (an erasure must not come back with the next drain), also files
+        set aside as unreadable when they can be read. Returns how many were deleted."""
+        ids = set(conversation_ids)
+        key = _email_key_or_none(email)
+        if not self.directory.exists():
+            return 0
+        deleted = 0
+        for path in [*self.directory.glob("*.json"), *self.directory.glob("*.bad")]:
+            try:
+                raw = json.loads(path.read_bytes())
+            except (OSError, ValueError):
+                continue
+            if not isinstance(raw, dict):
+                continue
+            spooled_email = raw.get("email")
+            if not isinstance(spooled_email, dict):
+                spooled_email = {}
+            spooled_key = _email_key_or_none(
+                spooled_email.get("normalized") or spooled_email.get("raw")
+            )
+            if raw.get("conversation_id") in ids or (key is not None and spooled_key == key):
+                path.unlink(missing_ok=True)
+                deleted += 1
+        return deleted
+
+
+def _email_key_or_none(address: Any) -> str | None:
+    if not isinstance(address, str):
+        return None
+    try:
+        return email_key(address)
+    except ValueError:
+        return None

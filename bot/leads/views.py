@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import inspect
 
-from bot.leads.models import Base, Lead
+from bot.leads.models import Base, Conversation, Lead, ScoreHistory, TranscriptMessage
 
 
 def json_value(value: Any) -> Any:
@@ -80,4 +81,42 @@ def lead_to_dict(lead: Lead) -> dict[str, Any]:
         "time_zone": lead.time_zone,
         "created_at": lead.created_at.isoformat(),
         "updated_at": lead.updated_at.isoformat(),
+    }
+
+
+def conversation_to_dict(
+    conversation: Conversation, transcript: Sequence[TranscriptMessage]
+) -> dict[str, Any]:
+    """A conversation with its transcript, both sides in order (the lead detail's shape)."""
+    return {
+        "id": conversation.id,
+        "started_at": conversation.started_at.isoformat(),
+        "last_seen_at": conversation.last_seen_at.isoformat(),
+        "source": {
+            "page_url": conversation.source_page_url,
+            "referrer": conversation.source_referrer,
+            "utm_source": conversation.source_utm_source,
+            "utm_medium": conversation.source_utm_medium,
+            "utm_campaign": conversation.source_utm_campaign,
+            "utm_term": conversation.source_utm_term,
+            "utm_content": conversation.source_utm_content,
+        },
+        "metadata": conversation.meta or {},
+        "transcript": [
+            {"seq": m.seq, "sender": m.sender, "text": m.text, "at": m.at.isoformat()}
+            for m in transcript
+        ],
+    }
+
+
+def score_to_dict(row: ScoreHistory) -> dict[str, Any]:
+    """One entry of a lead's score history."""
+    return {
+        "at": row.at.isoformat(),
+        "conversation_id": row.conversation_id,
+        "score": row.score,
+        "grade": row.grade,
+        "route": row.route,
+        "rubric_version": row.rubric_version,
+        "breakdown": row.breakdown,
     }
