@@ -8,6 +8,15 @@ from rasa_sdk import Tracker
 
 
 def latest_intent(tracker: Tracker) -> str | None:
+    """The intent of the visitor's last message.
+
+    Read from the last `user` event: Rasa 3.6 leaves `latest_message` pointing at an older
+    message while a form is filling slots (seen in this project's conversation tests).
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            return str(name) if name else None
     intent = (tracker.latest_message or {}).get("intent") or {}
     name = intent.get("name")
     return str(name) if name else None

@@ -19,20 +19,28 @@ def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
 
 
-async def run_form(dispatcher: CollectingDispatcher, domain: dict[str, Any], **kw: Any) -> dict[str, Any]:
+async def run_form(
+    dispatcher: CollectingDispatcher, domain: dict[str, Any], **kw: Any
+) -> dict[str, Any]:
     events = await FORM.run(dispatcher, make_tracker(**kw), domain)
     return slot_events(events)
 
 
 async def test_budget_answer_is_normalized(dispatcher, domain) -> None:
     slots = await run_form(
-        dispatcher, domain, text="about $60k a year", requested_slot="budget",
+        dispatcher,
+        domain,
+        text="about $60k a year",
+        requested_slot="budget",
         candidates={"budget": "about $60k a year"},
     )
     assert slots["budget"] == "about $60k a year"
     detail = slots["budget_detail"]
     assert (detail["status"], detail["amount"], detail["currency"], detail["period"]) == (
-        "amount", 60000.0, "USD", "year",
+        "amount",
+        60000.0,
+        "USD",
+        "year",
     )
     assert detail["raw"] == "about $60k a year"
     assert slots["failed_attempts"] == {}
@@ -42,9 +50,16 @@ async def test_budget_answer_is_normalized(dispatcher, domain) -> None:
 async def test_volunteered_facts_are_all_kept_at_activation(dispatcher, domain) -> None:
     text = "I'm the CTO at Acme, 50k budget, need it by March"
     slots = await run_form(
-        dispatcher, domain, text=text, requested_slot=None,
-        candidates={"authority": "CTO", "company": "Acme", "budget": "50k budget",
-                    "timeline": "by March"},
+        dispatcher,
+        domain,
+        text=text,
+        requested_slot=None,
+        candidates={
+            "authority": "CTO",
+            "company": "Acme",
+            "budget": "50k budget",
+            "timeline": "by March",
+        },
     )
     assert slots["authority"] == "CTO"
     assert slots["authority_detail"]["decision_maker"] is True
@@ -58,8 +73,12 @@ async def test_volunteered_facts_are_all_kept_at_activation(dispatcher, domain) 
 async def test_noisy_candidate_for_another_slot_keeps_the_earlier_value(dispatcher, domain) -> None:
     # spaCy tags "CTO" as an organisation; the company we already know must survive.
     slots = await run_form(
-        dispatcher, domain, text="I'm the CTO", requested_slot="authority",
-        slots={"company": "Acme"}, candidates={"authority": "CTO", "company": "CTO"},
+        dispatcher,
+        domain,
+        text="I'm the CTO",
+        requested_slot="authority",
+        slots={"company": "Acme"},
+        candidates={"authority": "CTO", "company": "CTO"},
     )
     assert slots["company"] == "Acme"
     assert slots["authority"] == "CTO"
@@ -68,7 +87,10 @@ async def test_noisy_candidate_for_another_slot_keeps_the_earlier_value(dispatch
 
 async def test_unreadable_budget_is_asked_again_then_skipped(dispatcher, domain) -> None:
     first = await run_form(
-        dispatcher, domain, text="purple monkey", requested_slot="budget",
+        dispatcher,
+        domain,
+        text="purple monkey",
+        requested_slot="budget",
         candidates={"budget": "purple monkey"},
     )
     assert first["budget"] is None
@@ -77,8 +99,12 @@ async def test_unreadable_budget_is_asked_again_then_skipped(dispatcher, domain)
 
     second_dispatcher = CollectingDispatcher()
     second = await run_form(
-        second_dispatcher, domain, text="banana", requested_slot="budget",
-        slots={"failed_attempts": {"budget": 1}}, candidates={"budget": "banana"},
+        second_dispatcher,
+        domain,
+        text="banana",
+        requested_slot="budget",
+        slots={"failed_attempts": {"budget": 1}},
+        candidates={"budget": "banana"},
     )
     assert second["budget"] == "banana"
     assert second["budget_detail"]["status"] == "unknown"
@@ -89,7 +115,11 @@ async def test_unreadable_budget_is_asked_again_then_skipped(dispatcher, domain)
 @pytest.mark.parametrize("slot", ["budget", "timeline", "authority", "need"])
 async def test_rather_not_say_records_unknown_and_moves_on(dispatcher, domain, slot) -> None:
     slots = await run_form(
-        dispatcher, domain, text="rather not say", intent="dont_know", requested_slot=slot,
+        dispatcher,
+        domain,
+        text="rather not say",
+        intent="dont_know",
+        requested_slot=slot,
         candidates={slot: "rather not say"},
     )
     assert slots[slot] == "rather not say"
@@ -101,7 +131,11 @@ async def test_rather_not_say_records_unknown_and_moves_on(dispatcher, domain, s
 
 async def test_declined_contact_detail_is_skipped_not_stored_as_a_name(dispatcher, domain) -> None:
     slots = await run_form(
-        dispatcher, domain, text="prefer not to say", intent="dont_know", requested_slot="name",
+        dispatcher,
+        domain,
+        text="prefer not to say",
+        intent="dont_know",
+        requested_slot="name",
         candidates={"name": "prefer not to say"},
     )
     assert slots["skipped_slots"] == ["name"]
@@ -110,7 +144,10 @@ async def test_declined_contact_detail_is_skipped_not_stored_as_a_name(dispatche
 
 async def test_disposable_email_is_refused_kindly(dispatcher, domain) -> None:
     slots = await run_form(
-        dispatcher, domain, text="bob@mailinator.com", requested_slot="email",
+        dispatcher,
+        domain,
+        text="bob@mailinator.com",
+        requested_slot="email",
         candidates={"email": "bob@mailinator.com"},
     )
     assert slots["email"] is None
@@ -119,7 +156,10 @@ async def test_disposable_email_is_refused_kindly(dispatcher, domain) -> None:
 
 async def test_invalid_email_says_why(dispatcher, domain) -> None:
     slots = await run_form(
-        dispatcher, domain, text="bob at acme", requested_slot="email",
+        dispatcher,
+        domain,
+        text="bob at acme",
+        requested_slot="email",
         candidates={"email": "bob at acme"},
     )
     assert slots["email"] is None
@@ -130,7 +170,10 @@ async def test_invalid_email_says_why(dispatcher, domain) -> None:
 
 async def test_free_mail_is_accepted_and_flagged(dispatcher, domain) -> None:
     slots = await run_form(
-        dispatcher, domain, text="sure, Jane.Doe@Gmail.com", requested_slot="email",
+        dispatcher,
+        domain,
+        text="sure, Jane.Doe@Gmail.com",
+        requested_slot="email",
         candidates={"email": "Jane.Doe@Gmail.com"},
     )
     assert slots["email"] == slots["email_detail"]["normalized"]
@@ -142,19 +185,29 @@ async def test_free_mail_is_accepted_and_flagged(dispatcher, domain) -> None:
 async def test_yes_or_no_answers_the_sign_off_question(dispatcher, domain, intent, decides) -> None:
     text = "yep" if decides else "nope"
     slots = await run_form(
-        dispatcher, domain, text=text, intent=intent, requested_slot="authority",
+        dispatcher,
+        domain,
+        text=text,
+        intent=intent,
+        requested_slot="authority",
         candidates={"authority": text},
     )
     assert slots["authority_detail"]["decision_maker"] is decides
 
 
-async def test_a_failing_normalizer_never_escapes_the_action(dispatcher, domain, monkeypatch) -> None:
+async def test_a_failing_normalizer_never_escapes_the_action(
+    dispatcher, domain, monkeypatch
+) -> None:
     def broken(answer: Any) -> Any:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(qualification_module, "judge_answer", broken)
     slots = await run_form(
-        dispatcher, domain, text="50k", requested_slot="budget", candidates={"budget": "50k"},
+        dispatcher,
+        domain,
+        text="50k",
+        requested_slot="budget",
+        candidates={"budget": "50k"},
     )
     assert slots["budget"] is None
     assert responses(dispatcher) == ["utter_default"]
@@ -179,3 +232,19 @@ def test_every_response_the_actions_send_exists_in_the_domain(domain) -> None:
         assert f"utter_invalid_{slot}" in names
         assert f"utter_ask_{slot}" in names
     assert {"utter_moving_on", "utter_disposable_email", "utter_default"} <= names
+
+
+async def test_the_intent_comes_from_the_last_user_event_not_a_stale_latest_message(
+    dispatcher, domain
+) -> None:
+    # Rasa 3.6 leaves latest_message on an older message while a form fills slots.
+    tracker = make_tracker(
+        text="rather not say",
+        intent="dont_know",
+        requested_slot="budget",
+        candidates={"budget": "rather not say"},
+    )
+    tracker.latest_message = {"text": "I want a demo", "intent": {"name": "request_sales"}}
+    events = await FORM.run(dispatcher, tracker, domain)
+    assert slot_events(events)["budget_detail"]["status"] == "unknown"
+    assert responses(dispatcher) == ["utter_moving_on"]
