@@ -242,7 +242,7 @@ async def test_the_intent_comes_from_the_last_user_event_not_a_stale_latest_mess
         text="rather not say",
         intent="dont_know",
         requested_slot="budget",
-        candidates={"budget": "rather not say"},
+        candidates={"budget": "hmm let me think"},
     )
     tracker.latest_message = {"text": "I want a demo", "intent": {"name": "request_sales"}}
     events = await FORM.run(dispatcher, tracker, domain)
