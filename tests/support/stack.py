@@ -43,6 +43,7 @@ class Stack:
     rasa_url: str
     token: str
     actions_url: str
+    tracker_store_url: str
 
     def say(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[str]:
         body = {"sender": sender, "message": text, "metadata": metadata or {}}
@@ -87,13 +88,15 @@ def _wait_ready(
 
 @contextmanager
 def running_stack(model: Path, workdir: Path, env: dict[str, str] | None = None) -> Iterator[Stack]:
-    """Action server + Rasa on free ports; in-memory tracker store, logs under workdir."""
+    """Action server + Rasa on free ports; logs and the SQLite tracker store under workdir
+    (the embedded default's store, so tests can check what an erase leaves behind)."""
     actions_port, rasa_port = free_port(), free_port()
     token = "test-token-" + os.urandom(8).hex()
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
         "lock_store:\n  type: in_memory\n"
+        f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: "{workdir / "tracker.db"}"\n'
     )
     child_env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
     logs = [workdir / "actions.log", workdir / "rasa.log"]
@@ -148,7 +151,12 @@ def running_stack(model: Path, workdir: Path, env: dict[str, str] | None = None)
         rasa_url = f"http://127.0.0.1:{rasa_port}"
         _wait_ready(f"http://127.0.0.1:{actions_port}/health", procs[:1], logs[:1], 60)
         _wait_ready(f"{rasa_url}/status?token={token}", procs, logs, 300)
-        yield Stack(rasa_url=rasa_url, token=token, actions_url=f"http://127.0.0.1:{actions_port}")
+        yield Stack(
+            rasa_url=rasa_url,
+            token=token,
+            actions_url=f"http://127.0.0.1:{actions_port}",
+            tracker_store_url=f"sqlite:///{workdir / 'tracker.db'}",
+        )
     finally:
         for proc in procs:
             proc.terminate()
