@@ -15,8 +15,8 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.tracker_tools import latest_intent, previous_slot_value
-from bot.qualification import DETAIL_SLOTS, Answer, Verdict, judge_answer
+from actions.tracker_tools import latest_entities, latest_intent, latest_text, previous_slot_value
+from bot.qualification import DETAIL_SLOTS, SLOT_ENTITIES, Answer, Verdict, judge_answer
 
 logger = logging.getLogger(__name__)
 
@@ -66,13 +66,26 @@ class ValidateQualificationForm(FormValidationAction):
         self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
         attempts: dict[str, int] = dict(tracker.get_slot("failed_attempts") or {})
+        requested = tracker.get_slot("requested_slot") == slot
+        entities = latest_entities(tracker)
+        own = [str(e.get("value")) for e in entities if e.get("entity") in SLOT_ENTITIES[slot]]
+        others = {
+            name
+            for name, kinds in SLOT_ENTITIES.items()
+            if name != slot and kinds
+            for e in entities
+            if e.get("entity") in kinds[:1]  # DIET's entity, not spaCy's
+        }
+        message = latest_text(tracker)
         answer = Answer(
             slot=slot,
             text=_as_text(value),
             intent=latest_intent(tracker),
-            requested=tracker.get_slot("requested_slot") == slot,
+            requested=requested,
             failed_attempts=int(attempts.get(slot, 0)),
             today=datetime.now(timezone.utc).date(),
+            alternatives=(*own, message) if requested else tuple(own),
+            answered_other_slot=bool(others),
         )
         try:
             verdict = judge_answer(answer)

@@ -7,6 +7,26 @@ from typing import Any
 from rasa_sdk import Tracker
 
 
+def _last_user_event(tracker: Tracker) -> dict[str, Any]:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return dict(event)
+    return {}
+
+
+def latest_text(tracker: Tracker) -> str:
+    event = _last_user_event(tracker)
+    return str(event.get("text") or (tracker.latest_message or {}).get("text") or "")
+
+
+def latest_entities(tracker: Tracker) -> list[dict[str, Any]]:
+    """Entities of the visitor's last message (see latest_intent for why not latest_message)."""
+    event = _last_user_event(tracker)
+    if event:
+        return list((event.get("parse_data") or {}).get("entities") or [])
+    return list((tracker.latest_message or {}).get("entities") or [])
+
+
 def latest_intent(tracker: Tracker) -> str | None:
     """The intent of the visitor's last message.
 

@@ -10,11 +10,15 @@ Rules the visitor can rely on:
   was not asked (spaCy tagging "CTO" as an organisation) is dropped silently, keeping any
   earlier value;
 - "rather not say" / "I don't know" records the criterion as unknown and moves on;
-- two failed answers to the same question move on too: nobody is trapped in a loop.
+- two failed answers to the same question move on too: nobody is trapped in a loop;
+- an answer that does not fit the question but answers another one ("by end of Q1" when
+  asked for the role) is kept for that other question and the asked one comes back, with
+  no "sorry" and no failed attempt counted.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -50,6 +54,17 @@ DETAIL_SLOTS: Mapping[str, str] = {
     "email": "email_detail",
 }
 MAX_FAILED_ATTEMPTS = 2
+# Which entities fill which form slot (domain.yml's from_entity mappings, checked by a test):
+# DIET's own entities first, spaCy's candidates after.
+SLOT_ENTITIES: Mapping[str, tuple[str, ...]] = {
+    "need": (),
+    "budget": ("budget", "MONEY"),
+    "authority": ("role",),
+    "timeline": ("timeline", "DATE"),
+    "name": ("name", "PERSON"),
+    "email": ("email",),
+    "company": ("company", "ORG"),
+}
 
 DECLINE_INTENT = "dont_know"
 AFFIRM_INTENT = "affirm"
@@ -66,6 +81,11 @@ class Answer:
     requested: bool
     failed_attempts: int
     today: date
+    # Other readings of the same message to try when `text` does not parse: further
+    # entities of this slot's kinds, then (for the asked slot) the whole message.
+    alternatives: tuple[str, ...] = ()
+    # The message carried an entity for another form slot.
+    answered_other_slot: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,10 +180,18 @@ def judge_answer(answer: Answer) -> Verdict:
         return _move_on(answer)
 
     value, detail, rejection, args = _parse(answer)
+    for alternative in answer.alternatives:
+        if value is not None:
+            break
+        if alternative.strip() and alternative.strip() != answer.text.strip():
+            value, detail, _, _ = _parse(dataclasses.replace(answer, text=alternative))
     if value is not None:
         return Verdict(slot=slot, value=value, detail=detail)
     if not answer.requested:
         # A candidate nobody asked for (often spaCy noise): drop it without a word.
+        return Verdict(slot=slot, value=None)
+    if answer.answered_other_slot and answer.intent != DECLINE_INTENT:
+        # The visitor answered something else; ask this question again, no penalty.
         return Verdict(slot=slot, value=None)
     if answer.failed_attempts + 1 >= MAX_FAILED_ATTEMPTS:
         return _move_on(answer, failed=True)

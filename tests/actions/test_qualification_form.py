@@ -248,3 +248,47 @@ async def test_the_intent_comes_from_the_last_user_event_not_a_stale_latest_mess
     events = await FORM.run(dispatcher, tracker, domain)
     assert slot_events(events)["budget_detail"]["status"] == "unknown"
     assert responses(dispatcher) == ["utter_moving_on"]
+
+
+async def test_the_best_of_several_role_entities_is_kept(dispatcher, domain) -> None:
+    # DIET tags both "marketing manager" and "signs"; Rasa hands us the last one.
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text="I'm the marketing manager, my boss signs",
+        requested_slot="authority",
+        candidates={"authority": "signs"},
+        entities=[("role", "marketing manager"), ("role", "signs")],
+    )
+    assert slots["authority"] == "marketing manager"
+    assert slots["authority_detail"]["level"] == "influencer"
+    assert slots["authority_detail"]["decision_maker"] is False
+    assert dispatcher.messages == []
+
+
+async def test_an_answer_to_another_question_is_kept_and_the_question_comes_back(
+    dispatcher, domain
+) -> None:
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text="by end of Q1",
+        requested_slot="authority",
+        slots={"failed_attempts": {"authority": 1}},
+        candidates={"authority": "by end of Q1", "timeline": "by end of Q1"},
+        entities=[("timeline", "by end of Q1")],
+    )
+    assert slots["timeline_detail"]["status"] == "date"
+    assert slots["authority"] is None  # asked again...
+    assert slots["failed_attempts"] == {"authority": 1}  # ...without counting a failure
+    assert dispatcher.messages == []
+
+
+def test_slot_entities_match_the_domain_mappings(domain) -> None:
+    from bot.qualification import SLOT_ENTITIES
+
+    for slot, kinds in SLOT_ENTITIES.items():
+        mapped = tuple(
+            m["entity"] for m in domain["slots"][slot]["mappings"] if m["type"] == "from_entity"
+        )
+        assert mapped == kinds, slot

@@ -18,6 +18,7 @@ def make_tracker(
     form: str | None = "qualification_form",
     history: list[dict[str, Any]] | None = None,
     metadata: dict[str, Any] | None = None,
+    entities: list[tuple[str, str]] | None = None,
 ) -> Tracker:
     """A tracker whose latest user message is `text`, followed by the SlotSet events of
     `candidates` (what action_extract_slots proposed), as in a real form turn."""
@@ -29,7 +30,7 @@ def make_tracker(
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": 0.95},
-        "entities": [],
+        "entities": [{"entity": e, "value": v} for e, v in entities or []],
         "metadata": metadata or {},
     }
     events.append({"event": "user", "text": text, "parse_data": latest, "metadata": metadata or {}})
