@@ -19,21 +19,12 @@ from rasa_sdk.types import DomainDict
 from actions.services import services
 from bot.capture import capture_lead
 from bot.facts import Authority, Budget, EmailCheck, Need, Timeline
-from bot.leads.service import LeadInput, TranscriptEntry
+from bot.leads.service import SOURCE_FIELDS, LeadInput, TranscriptEntry
 from bot.qualification import FORM_SLOTS
 
 logger = logging.getLogger(__name__)
 
-SOURCE_KEYS = (
-    "page_url",
-    "referrer",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "time_zone",
-)
+SOURCE_KEYS = (*SOURCE_FIELDS, "time_zone")
 
 
 def _detail(tracker: Tracker, slot: str, kind: Any) -> Any:

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.leads.keys import MAX_EMAIL_LENGTH
 from bot.leads.repository import MAX_PAGE_SIZE
+from bot.leads.service import SOURCE_FIELDS
 from bot.web.params import DEFAULT_PAGE_SIZE, GRADE_PATTERN, MAX_ID_LENGTH, MAX_OFFSET, ROUTES
 
 routes = web.RouteTableDef()
@@ -41,15 +42,6 @@ def _json(schema: Schema, description: str) -> Schema:
 
 _TEXT = _maybe("string")
 _DATE_TIME = {"type": "string", "format": "date-time"}
-_SOURCE_FIELDS = (
-    "page_url",
-    "referrer",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-)
 
 SCHEMAS: dict[str, Schema] = {
     "Error": {
@@ -94,7 +86,7 @@ SCHEMAS: dict[str, Schema] = {
         }
     ),
     "Source": _object(
-        dict.fromkeys(_SOURCE_FIELDS, _TEXT),
+        dict.fromkeys(SOURCE_FIELDS, _TEXT),
         description="First touch: the page and campaign the person first came from.",
     ),
     "BreakdownItem": {
