@@ -41,7 +41,9 @@ stop() { trap - INT TERM EXIT; [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev
 trap stop INT TERM EXIT
 
 say "action server on 127.0.0.1:$ACTIONS_PORT (log: var/log/actions.log)"
-"$APP_PY" -m rasa_sdk --actions actions --port "$ACTIONS_PORT" >"$ROOT/var/log/actions.log" 2>&1 &
+# rasa_sdk binds 0.0.0.0 unless SANIC_HOST says otherwise: keep it internal.
+SANIC_HOST="${SANIC_HOST:-127.0.0.1}" "$APP_PY" -m rasa_sdk --actions actions --port "$ACTIONS_PORT" \
+  >"$ROOT/var/log/actions.log" 2>&1 &
 pids+=($!)
 
 say "Rasa on 127.0.0.1:$RASA_PORT: REST channel /webhooks/rest/webhook, HTTP API with token (log: var/log/rasa.log)"

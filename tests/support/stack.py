@@ -98,7 +98,12 @@ def running_stack(model: Path, workdir: Path, env: dict[str, str] | None = None)
         "lock_store:\n  type: in_memory\n"
         f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: "{workdir / "tracker.db"}"\n'
     )
-    child_env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
+    child_env = {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SANIC_HOST": "127.0.0.1",
+        **(env or {}),
+    }
     logs = [workdir / "actions.log", workdir / "rasa.log"]
     procs: list[subprocess.Popen[bytes]] = []
     try:

@@ -1,0 +1,478 @@
+"""`make bench`: Leadbot's turn latency, throughput and memory against a bare Rasa baseline.
+
+scripts/bench.sh trains (or restores) both models and runs `python -m bench` in the app
+environment with their paths. One system at a time (the machines have 2 cores): Leadbot
+(action server + Rasa), then the baseline (Rasa alone), each on free loopback ports with a
+temporary endpoints file, warmed up, then loaded at each concurrency level. Everything it
+started is stopped at the end, on errors and on Ctrl-C too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import secrets
+import signal
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bench import report
+from bench.cpu import CpuSnapshot, cpu_usage
+from bench.load import Client, parse_probe, run_level, warm_up
+from bench.memory import MemoryWatch, hwm_mib, tree_rss_mib
+from bench.procs import Registry, StartError, free_port, wait_ready
+from bench.scripts import BASELINE_SCRIPT, LEADBOT_SCRIPT
+from bench.tracing import ActionTracer
+
+ROOT = Path(__file__).resolve().parent.parent
+SYSTEMS = ("leadbot", "baseline")
+
+
+@dataclass(frozen=True)
+class Preset:
+    conversations: tuple[int, ...]  # whole conversations for levels 1, 10, 50
+    warmup: int
+
+
+FULL = Preset(conversations=(10, 40, 100), warmup=10)
+QUICK = Preset(conversations=(3, 10, 50), warmup=3)
+
+
+@dataclass(frozen=True)
+class Options:
+    leadbot_model: Path | None
+    baseline_model: Path | None
+    only: tuple[str, ...]
+    levels: tuple[int, ...]
+    conversations: tuple[int, ...]
+    warmup: int
+    max_level_seconds: float
+    start_timeout: float
+    turn_timeout: float
+    tracker: str
+    trace_actions: bool
+    rasa_python: Path
+    out: Path
+    log_dir: Path
+    target_level: int
+    target_ratio: float
+
+
+def _int_list(raw: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(part) for part in raw.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated integers, got {raw!r}"
+        ) from None
+    if not values or any(v < 1 for v in values):
+        raise argparse.ArgumentTypeError(f"expected positive integers, got {raw!r}")
+    return values
+
+
+def parse_args(argv: Sequence[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Turn latency, throughput and memory of Leadbot vs a bare Rasa baseline.",
+    )
+    parser.add_argument("--leadbot-model", type=Path, help="trained Leadbot model (.tar.gz)")
+    parser.add_argument("--baseline-model", type=Path, help="trained baseline model (.tar.gz)")
+    parser.add_argument(
+        "--only", choices=SYSTEMS, help="benchmark one system only (no comparison, no target)"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"short run: {_csv(QUICK.conversations)} conversations per level, "
+        f"{QUICK.warmup} warm-up",
+    )
+    parser.add_argument(
+        "--levels", type=_int_list, default=(1, 10, 50), help="concurrent conversations per level"
+    )
+    parser.add_argument(
+        "--conversations",
+        type=_int_list,
+        help=f"whole conversations per level, one number per level "
+        f"(default {_csv(FULL.conversations)}, --quick {_csv(QUICK.conversations)})",
+    )
+    parser.add_argument("--warmup", type=int, help="unmeasured warm-up conversations per system")
+    parser.add_argument(
+        "--max-level-seconds",
+        type=float,
+        default=90.0,
+        help="no new conversation starts after this many seconds in a level (default 90)",
+    )
+    parser.add_argument("--start-timeout", type=float, default=240.0, help="seconds to get ready")
+    parser.add_argument("--turn-timeout", type=float, default=60.0, help="seconds per request")
+    parser.add_argument(
+        "--tracker",
+        choices=("memory", "sqlite"),
+        default="memory",
+        help="Rasa tracker store for both systems: in memory, or a temporary SQLite file",
+    )
+    parser.add_argument(
+        "--trace-actions",
+        action="store_true",
+        help="time each action server call through a local proxy (adds one hop per call)",
+    )
+    parser.add_argument(
+        "--rasa-python",
+        type=Path,
+        default=ROOT / ".venv" / "rasa" / "bin" / "python",
+        help="Python of the rasa environment (default .venv/rasa/bin/python)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "var" / "bench" / "results.json",
+        help="JSON results (default var/bench/results.json)",
+    )
+    parser.add_argument(
+        "--log-dir",
+        type=Path,
+        default=ROOT / "var" / "bench" / "logs",
+        help="server logs (default var/bench/logs)",
+    )
+    parser.add_argument(
+        "--target-level", type=int, default=10, help="concurrency the target is judged at"
+    )
+    parser.add_argument(
+        "--target-ratio",
+        type=float,
+        default=1.5,
+        help="largest acceptable Leadbot p95 / baseline p95 (default 1.5)",
+    )
+    args = parser.parse_args(argv)
+
+    preset = QUICK if args.quick else FULL
+    levels: tuple[int, ...] = args.levels
+    conversations: tuple[int, ...] = args.conversations or _fit(preset.conversations, levels)
+    if len(conversations) != len(levels):
+        parser.error("--conversations needs one number per level")
+    only: tuple[str, ...] = (args.only,) if args.only else SYSTEMS
+    for system in only:
+        model = getattr(args, f"{system}_model")
+        if model is None or not Path(model).is_file():
+            parser.error(f"--{system}-model must name a trained model file, got {model}")
+    return Options(
+        leadbot_model=args.leadbot_model,
+        baseline_model=args.baseline_model,
+        only=only,
+        levels=levels,
+        conversations=conversations,
+        warmup=args.warmup if args.warmup is not None else preset.warmup,
+        max_level_seconds=args.max_level_seconds,
+        start_timeout=args.start_timeout,
+        turn_timeout=args.turn_timeout,
+        tracker=args.tracker,
+        trace_actions=args.trace_actions,
+        rasa_python=args.rasa_python,
+        out=args.out,
+        log_dir=args.log_dir,
+        target_level=args.target_level,
+        target_ratio=args.target_ratio,
+    )
+
+
+def _csv(values: Sequence[int]) -> str:
+    return ",".join(str(v) for v in values)
+
+
+def _fit(default: tuple[int, ...], levels: tuple[int, ...]) -> tuple[int, ...]:
+    """Default conversation counts for custom levels: at least 2 rounds of each level."""
+    if levels == (1, 10, 50):
+        return default
+    return tuple(max(2 * level, 3) for level in levels)
+
+
+def _say(message: str) -> None:
+    print(f"\033[1m==> {message}\033[0m", file=sys.stderr, flush=True)
+
+
+def _endpoints_yaml(action_url: str | None, tracker: str, tmp: Path) -> str:
+    lines = ["# written by bench/cli.py for one benchmark run"]
+    if action_url:
+        lines += ["action_endpoint:", f'  url: "{action_url}"']
+    if tracker == "sqlite":
+        lines += [
+            "tracker_store:",
+            "  type: SQL",
+            '  dialect: "sqlite"',
+            f'  db: "{tmp / "tracker.db"}"',
+        ]
+    lines += ["lock_store:", "  type: in_memory", ""]
+    return "\n".join(lines)
+
+
+def _child_env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env["RASA_TELEMETRY_ENABLED"] = "false"
+    # rasa_sdk binds 0.0.0.0 unless told otherwise.
+    env["SANIC_HOST"] = "127.0.0.1"
+    # The lead store and its spool in the temporary directory: the developer's var/ stays
+    # untouched, and every run starts from an empty, migrated store.
+    env["LEADBOT_ENV"] = "development"
+    env["DATABASE_URL"] = f"sqlite:///{tmp / 'leads.db'}"
+    env["LEADBOT_SPOOL_DIR"] = str(tmp / "spool")
+    env.pop("RASA_TOKEN", None)
+    return env
+
+
+async def _prestart(env: dict[str, str], log_path: Path) -> None:
+    """`python -m bot.bootstrap`, as scripts/run.sh does: checks scoring.yml, migrates."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.bootstrap", cwd=ROOT, env=env, stdout=log, stderr=log
+        )
+        try:
+            code = await asyncio.wait_for(proc.wait(), timeout=120)
+        except (asyncio.TimeoutError, asyncio.CancelledError):
+            proc.kill()
+            await proc.wait()
+            raise
+    if code != 0:
+        raise StartError(f"bot.bootstrap (migrations) failed (log: {log_path}):\n{_tail(log_path)}")
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _lead_store_counts(tmp: Path) -> dict[str, int | None]:
+    """Leads in the temporary store and leads spooled (the store failed): a sanity check."""
+    stored: int | None = None
+    with contextlib.suppress(sqlite3.Error):
+        connection = sqlite3.connect(f"file:{tmp / 'leads.db'}?mode=ro", uri=True)
+        try:
+            stored = int(connection.execute("SELECT count(*) FROM leads").fetchone()[0])
+        finally:
+            connection.close()
+    spool = tmp / "spool"
+    spooled = sum(1 for _ in spool.glob("*.json")) if spool.is_dir() else 0
+    return {"stored": stored, "spooled": spooled}
+
+
+async def bench_system(
+    system: str, model: Path, opts: Options, registry: Registry
+) -> dict[str, Any]:
+    script = LEADBOT_SCRIPT if system == "leadbot" else BASELINE_SCRIPT
+    with_actions = system == "leadbot"
+    result: dict[str, Any] = {"model": str(model), "script": list(script)}
+    with tempfile.TemporaryDirectory(prefix=f"leadbot-bench-{system}-") as tmp_name:
+        tmp = Path(tmp_name)
+        env = _child_env(tmp)
+        actions = None
+        tracer: ActionTracer | None = None
+        rasa = None
+        watches: dict[str, MemoryWatch] = {}
+        try:
+            action_url: str | None = None
+            actions_health = ""
+            if with_actions:
+                _say(f"{system}: migrating a temporary lead store")
+                await _prestart(env, opts.log_dir / f"{system}-bootstrap.log")
+                actions_port = free_port()
+                _say(f"{system}: action server on 127.0.0.1:{actions_port}")
+                actions = registry.start(
+                    f"{system} action server",
+                    [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+                     "--port", str(actions_port)],
+                    cwd=ROOT,
+                    env=env,
+                    log_path=opts.log_dir / f"{system}-actions.log",
+                )  # fmt: skip
+                action_url = f"http://127.0.0.1:{actions_port}/webhook"
+                actions_health = f"http://127.0.0.1:{actions_port}/health"
+                if opts.trace_actions:
+                    tracer = ActionTracer(action_url)
+                    action_url = await tracer.start(free_port())
+
+            (tmp / "endpoints.yml").write_text(_endpoints_yaml(action_url, opts.tracker, tmp))
+            (tmp / "credentials.yml").write_text("rest:\n")
+            rasa_port = free_port()
+            token = secrets.token_urlsafe(24)
+            _say(f"{system}: Rasa on 127.0.0.1:{rasa_port} (model {model.name}; ~1 min to load)")
+            rasa = registry.start(
+                f"{system} Rasa",
+                [str(opts.rasa_python), "-m", "rasa", "run", "--model", str(model),
+                 "--endpoints", str(tmp / "endpoints.yml"),
+                 "--credentials", str(tmp / "credentials.yml"),
+                 "--interface", "127.0.0.1", "--port", str(rasa_port),
+                 "--enable-api", "--auth-token", token],
+                cwd=ROOT,
+                env=env,
+                log_path=opts.log_dir / f"{system}-rasa.log",
+            )  # fmt: skip
+            base_url = f"http://127.0.0.1:{rasa_port}"
+            if actions is not None:
+                await wait_ready(actions, actions_health, timeout=opts.start_timeout)
+            startup = await wait_ready(
+                rasa,
+                f"{base_url}/status?token={token}",
+                timeout=opts.start_timeout,
+                expect_json_key="model_file",
+            )
+            _say(f"{system}: ready after {startup:.1f} s")
+            result["startup_s"] = round(startup, 1)
+            result["memory_ready_mib"] = {"rasa": _round(tree_rss_mib(rasa.pid))}
+            watches["rasa"] = MemoryWatch(rasa.pid)
+            if actions is not None:
+                result["memory_ready_mib"]["actions"] = _round(tree_rss_mib(actions.pid))
+                watches["actions"] = MemoryWatch(actions.pid)
+
+            connector = aiohttp.TCPConnector(limit=max(opts.levels) + 10)
+            timeout = aiohttp.ClientTimeout(total=opts.turn_timeout)
+            async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+                client = Client(session, base_url, run_id=secrets.token_hex(3))
+                _say(f"{system}: warm-up ({opts.warmup} conversations, unmeasured)")
+                transcript = await warm_up(
+                    client,
+                    script,
+                    conversations=max(1, opts.warmup),
+                    concurrency=min(10, max(opts.levels)),
+                )
+                result["transcript"] = [
+                    {"user": t.text, "bot": list(t.replies), "ok": t.ok, "ms": round(t.latency_ms)}
+                    for t in transcript
+                ]
+                result["nlu_parse"] = await parse_probe(session, base_url, token, script)
+                if tracer is not None:
+                    tracer.durations.clear()
+                    tracer.failures.clear()
+                for watch in watches.values():
+                    watch.start()
+                pids = {"rasa": rasa.pid}
+                if actions is not None:
+                    pids["actions"] = actions.pid
+                levels: list[dict[str, Any]] = []
+                for level, conversations in zip(opts.levels, opts.conversations, strict=True):
+                    _say(
+                        f"{system}: {level} concurrent, {conversations} conversations "
+                        f"x {len(script)} turns"
+                    )
+                    before = CpuSnapshot.take(pids)
+                    measured = await run_level(
+                        client,
+                        script,
+                        label=f"c{level}",
+                        concurrency=level,
+                        conversations=conversations,
+                        max_seconds=opts.max_level_seconds,
+                    )
+                    after = CpuSnapshot.take(pids)
+                    summary = measured.summary()
+                    summary.update(
+                        cpu_usage(before, after, measured.wall_s, len(measured.latencies_ms))
+                    )
+                    if tracer is not None:
+                        summary["actions_trace"] = tracer.summary()
+                        tracer.durations.clear()
+                        tracer.failures.clear()
+                    levels.append(summary)
+                    _say(
+                        f"{system}: {level} concurrent: p50 {summary['p50_ms']} ms, "
+                        f"p95 {summary['p95_ms']} ms, {summary['throughput_tps']} turns/s, "
+                        f"{summary['errors']} errors, other processes "
+                        f"{summary['other_processes_cores']} cores"
+                    )
+                result["levels"] = levels
+            for watch in watches.values():
+                await watch.stop()
+            result["memory_peak_load_mib"] = {k: _round(w.peak_mib) for k, w in watches.items()}
+            result["memory_hwm_mib"] = {"rasa": _round(hwm_mib(rasa.pid))}
+            if actions is not None:
+                result["memory_hwm_mib"]["actions"] = _round(hwm_mib(actions.pid))
+            if with_actions:
+                result["leads"] = _lead_store_counts(tmp)
+        finally:
+            for watch in watches.values():
+                await watch.stop()
+            if tracer is not None:
+                await tracer.stop()
+            for server in (rasa, actions):
+                if server is not None:
+                    await asyncio.to_thread(registry.stop, server)
+    return result
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+async def _run(opts: Options, registry: Registry) -> dict[str, Any]:
+    loop = asyncio.get_running_loop()
+    main_task = asyncio.current_task()
+    assert main_task is not None
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, main_task.cancel)
+    started = time.monotonic()
+    results: dict[str, Any] = {
+        "meta": {
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "host": platform.node(),
+            "cpus": os.cpu_count(),
+            "loadavg_at_start": [round(v, 2) for v in os.getloadavg()],
+            "python": platform.python_version(),
+            "levels": list(opts.levels),
+            "conversations": list(opts.conversations),
+            "warmup_conversations": opts.warmup,
+            "max_level_seconds": opts.max_level_seconds,
+            "tracker_store": opts.tracker,
+            "trace_actions": opts.trace_actions,
+            "memory_source": "/proc/<pid>/status (VmRSS sampled every 0.25 s, VmHWM)",
+        },
+        "systems": {},
+    }
+    for system in opts.only:
+        model = opts.leadbot_model if system == "leadbot" else opts.baseline_model
+        assert model is not None
+        results["systems"][system] = await bench_system(system, model, opts, registry)
+    results["meta"]["duration_s"] = round(time.monotonic() - started, 1)
+    results.update(report.compare(results["systems"], opts.target_level, opts.target_ratio))
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    opts = parse_args(argv)
+    registry = Registry()
+    try:
+        results = asyncio.run(_run(opts, registry))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        print("bench: interrupted; servers stopped", file=sys.stderr)
+        return 130
+    except StartError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        with contextlib.suppress(Exception):
+            registry.stop_all()
+    opts.out.parent.mkdir(parents=True, exist_ok=True)
+    opts.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(report.render(results))
+    print(f"\nresults: {_relative(opts.out)}   logs: {_relative(opts.log_dir)}/")
+    return 0
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)

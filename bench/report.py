@@ -1,0 +1,240 @@
+"""The comparison, the target verdict and the printed table of `make bench`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.stats import ratio
+
+# Other processes using more than this many cores during a level make its figures suspect.
+NOISY_CORES = 0.25
+
+
+def _level(system: dict[str, Any] | None, concurrency: int) -> dict[str, Any] | None:
+    if not system:
+        return None
+    for level in system.get("levels", []):
+        if level.get("concurrency") == concurrency:
+            return dict(level)
+    return None
+
+
+def compare(
+    systems: dict[str, dict[str, Any]], target_level: int, target_ratio: float
+) -> dict[str, Any]:
+    """Per-level ratios (Leadbot / baseline) and whether the p95 target holds."""
+    leadbot, baseline = systems.get("leadbot"), systems.get("baseline")
+    levels = sorted(
+        {lv["concurrency"] for s in (leadbot, baseline) if s for lv in s.get("levels", [])}
+    )
+    comparison = []
+    for concurrency in levels:
+        ours, theirs = _level(leadbot, concurrency), _level(baseline, concurrency)
+        if ours is None or theirs is None:
+            continue
+        comparison.append(
+            {
+                "concurrency": concurrency,
+                "p50_ratio": _r(ratio(ours["p50_ms"], theirs["p50_ms"])),
+                "p95_ratio": _r(ratio(ours["p95_ms"], theirs["p95_ms"])),
+                "p99_ratio": _r(ratio(ours["p99_ms"], theirs["p99_ms"])),
+                "throughput_ratio": _r(ratio(ours["throughput_tps"], theirs["throughput_tps"])),
+            }
+        )
+    ours, theirs = _level(leadbot, target_level), _level(baseline, target_level)
+    p95_ratio = ratio(ours["p95_ms"], theirs["p95_ms"]) if ours and theirs else None
+    clean = bool(ours and theirs and ours["errors"] == 0 and theirs["errors"] == 0)
+    target = {
+        "rule": f"Leadbot p95 at {target_level} concurrent conversations "
+        f"<= {target_ratio}x the baseline's p95",
+        "concurrency": target_level,
+        "limit_ratio": target_ratio,
+        "leadbot_p95_ms": ours["p95_ms"] if ours else None,
+        "baseline_p95_ms": theirs["p95_ms"] if theirs else None,
+        "p95_ratio": _r(p95_ratio),
+        "holds": None if p95_ratio is None else bool(p95_ratio <= target_ratio and clean),
+        "errors_free": clean,
+    }
+    return {"comparison": comparison, "target": target}
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _fmt(value: Any, spec: str = ".0f") -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, (int, float)):
+        return format(value, spec)
+    return str(value)
+
+
+def _memory_lines(name: str, system: dict[str, Any]) -> list[str]:
+    ready = system.get("memory_ready_mib", {})
+    peak = system.get("memory_peak_load_mib", {})
+    hwm = system.get("memory_hwm_mib", {})
+    lines = []
+    for proc in ("rasa", "actions"):
+        if proc in ready or proc in peak:
+            lines.append(
+                f"  {name + ' ' + proc:<18} ready {_fmt(ready.get(proc)):>6} MiB   "
+                f"peak under load {_fmt(peak.get(proc)):>6} MiB   "
+                f"VmHWM {_fmt(hwm.get(proc)):>6} MiB"
+            )
+    return lines
+
+
+def render(results: dict[str, Any]) -> str:
+    systems: dict[str, dict[str, Any]] = results.get("systems", {})
+    leadbot, baseline = systems.get("leadbot"), systems.get("baseline")
+    comparison = {c["concurrency"]: c for c in results.get("comparison", [])}
+    levels = sorted({lv["concurrency"] for s in systems.values() for lv in s.get("levels", [])})
+    out: list[str] = []
+    meta = results.get("meta", {})
+    out.append("")
+    out.append(
+        f"Leadbot vs bare Rasa baseline - {meta.get('cpus')} CPUs, tracker store "
+        f"{meta.get('tracker_store')}, {meta.get('duration_s')} s"
+    )
+    head = (
+        f"{'conc':>4} | {'leadbot p50':>11} {'p95':>6} {'p99':>6} {'turns/s':>7} {'err':>3} | "
+        f"{'baseline p50':>12} {'p95':>6} {'p99':>6} {'turns/s':>7} {'err':>3} | "
+        f"{'p95 x':>6} {'tput x':>6}"
+    )
+    out.append(head)
+    out.append("-" * len(head))
+    for concurrency in levels:
+        ours, theirs = _level(leadbot, concurrency) or {}, _level(baseline, concurrency) or {}
+        cmp = comparison.get(concurrency, {})
+        out.append(
+            f"{concurrency:>4} | {_fmt(ours.get('p50_ms')):>11} {_fmt(ours.get('p95_ms')):>6} "
+            f"{_fmt(ours.get('p99_ms')):>6} {_fmt(ours.get('throughput_tps'), '.1f'):>7} "
+            f"{_fmt(ours.get('errors')):>3} | "
+            f"{_fmt(theirs.get('p50_ms')):>12} {_fmt(theirs.get('p95_ms')):>6} "
+            f"{_fmt(theirs.get('p99_ms')):>6} {_fmt(theirs.get('throughput_tps'), '.1f'):>7} "
+            f"{_fmt(theirs.get('errors')):>3} | "
+            f"{_fmt(cmp.get('p95_ratio'), '.2f'):>6} {_fmt(cmp.get('throughput_ratio'), '.2f'):>6}"
+        )
+    out.append("(latencies in ms per turn; p95 x = leadbot p95 / baseline p95; "
+               "tput x = leadbot turns/s / baseline turns/s)")  # fmt: skip
+
+    out.append("")
+    out.append("Memory (resident, process tree) and start-up")
+    for name, system in systems.items():
+        out.extend(_memory_lines(name, system))
+        out.append(f"  {name + ' start-up':<18} {_fmt(system.get('startup_s'), '.1f')} s to ready")
+
+    out.append("")
+    out.append(
+        "CPU per turn (ms: Rasa + action server); cores used by the load generator and by "
+        "other processes"
+    )
+    for concurrency in levels:
+        cells = []
+        for name, system in systems.items():
+            level = _level(system, concurrency) or {}
+            per_turn = level.get("cpu_ms_per_turn", {})
+            servers = " + ".join(
+                _fmt(per_turn.get(proc), ".1f") for proc in ("rasa", "actions") if proc in per_turn
+            )
+            client = (level.get("cores_used") or {}).get("load_generator")
+            cells.append(
+                f"{name} {servers} ms, client {_fmt(client, '.2f')}, "
+                f"others {_fmt(level.get('other_processes_cores'), '.2f')}"
+            )
+        out.append(f"  {concurrency:>4}: " + "   |   ".join(cells))
+    busiest = max(
+        (
+            lv.get("other_processes_cores") or 0.0
+            for s in systems.values()
+            for lv in s.get("levels", [])
+        ),
+        default=0.0,
+    )
+    if busiest > NOISY_CORES:
+        out.append(
+            f"  WARNING: other processes used up to {busiest:.2f} cores during a level: "
+            "latencies are disturbed; re-run on a quiet machine"
+        )
+
+    for name, system in systems.items():
+        levels_data = system.get("levels", [])
+        empty = sum(lv.get("empty_replies", 0) for lv in levels_data)
+        cut = [lv["concurrency"] for lv in levels_data if lv.get("stopped_by_deadline")]
+        samples = sorted({e for lv in levels_data for e in lv.get("error_samples", [])})
+        notes = []
+        if empty:
+            notes.append(f"{empty} turns got no reply")
+        if cut:
+            notes.append(f"levels {cut} hit --max-level-seconds (fewer conversations)")
+        if samples:
+            notes.append("errors: " + "; ".join(samples[:3]))
+        if notes:
+            out.append(f"  note ({name}): " + ", ".join(notes))
+
+    parse_lines = []
+    for name, system in systems.items():
+        probe = system.get("nlu_parse") or {}
+        first_level = (system.get("levels") or [{}])[0]
+        if probe.get("p50_ms") is not None:
+            parse_lines.append(
+                f"  {name:<9} NLU alone (/model/parse) p50 {_fmt(probe['p50_ms'], '.1f')} ms, "
+                f"p95 {_fmt(probe['p95_ms'], '.1f')} ms; whole turn at "
+                f"{first_level.get('concurrency', '-')} concurrent p50 "
+                f"{_fmt(first_level.get('p50_ms'), '.1f')} ms"
+            )
+    if parse_lines:
+        out.append("")
+        out.append("Where a turn's time goes (sequential requests)")
+        out.extend(parse_lines)
+
+    if leadbot and leadbot.get("levels"):
+        first = leadbot["levels"][0]
+        by_step = first.get("p50_ms_by_step", {})
+        script = leadbot.get("script", [])
+        steps = "  ".join(
+            f"{script[int(k)][:14]!r}={_fmt(v)}" for k, v in by_step.items() if int(k) < len(script)
+        )
+        out.append("")
+        out.append(f"Leadbot p50 per turn at {first['concurrency']} concurrent (ms): {steps}")
+    traced = [lv for lv in (leadbot or {}).get("levels", []) if lv.get("actions_trace")]
+    if traced:
+        out.append("Action server calls, as Rasa waited for them (via the timing proxy):")
+        for level in traced:
+            for action, stats in level["actions_trace"].items():
+                p50, p95 = _fmt(stats["p50_ms"], ".1f"), _fmt(stats["p95_ms"], ".1f")
+                out.append(
+                    f"  {level['concurrency']:>3} conc  {action:<30} calls {stats['calls']:>4}"
+                    f"  p50 {p50:>6}  p95 {p95:>6}  max {_fmt(stats['max_ms'], '.1f'):>6}"
+                    f"  failures {stats['failures']}"
+                )
+    leads = (leadbot or {}).get("leads")
+    if leads:
+        out.append(
+            f"Lead store (temporary SQLite): {_fmt(leads.get('stored'))} leads stored, "
+            f"{_fmt(leads.get('spooled'))} spooled (store unavailable)"
+        )
+
+    for name, system in systems.items():
+        transcript = system.get("transcript", [])
+        if transcript:
+            out.append("")
+            out.append(f"Transcript ({name}, first warm-up conversation):")
+            for turn in transcript:
+                bot = " / ".join(turn.get("bot", [])) or ("(no reply)" if turn["ok"] else "ERROR")
+                out.append(f"  > {turn['user']:<24} {turn['ms']:>5} ms  {bot[:90]}")
+
+    target = results.get("target", {})
+    out.append("")
+    if target.get("holds") is None:
+        out.append(f"Target: {target.get('rule', '-')}: not measured (needs both systems)")
+    else:
+        verdict = "HOLDS" if target["holds"] else "MISSED"
+        why = "" if target.get("errors_free") else " (errors at that level)"
+        out.append(
+            f"Target: {target['rule']}: {verdict}{why} - leadbot {_fmt(target['leadbot_p95_ms'])}"
+            f" ms vs baseline {_fmt(target['baseline_p95_ms'])} ms = "
+            f"{_fmt(target['p95_ratio'], '.2f')}x (limit {target['limit_ratio']}x)"
+        )
+    return "\n".join(out)

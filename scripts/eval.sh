@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `make eval`: NLU evaluation of the trained model on the held-out test set
+# (tests/nlu/test_nlu.yml; the training data is data/nlu). Rasa writes its reports to
+# var/eval; bench/nlu_eval.py prints intent macro-F1, weighted F1 and accuracy, DIET's entity
+# F1 per entity, the ResponseSelector's figures, the worst intents and the top confusions.
+# Reports, never judges: exits non-zero only if the evaluation cannot run.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+TEST_SET="tests/nlu/test_nlu.yml"
+OUT="var/eval"
+
+"$ROOT/scripts/setup.sh"
+[ -f "$TEST_SET" ] || die "no held-out test set at $TEST_SET"
+MODEL="$("$ROOT/scripts/train.sh")" || die "the model did not train (see above)"
+
+rm -rf "$ROOT/$OUT"
+mkdir -p "$ROOT/$OUT"
+say "rasa test nlu on $TEST_SET with $(basename "$MODEL") (log: $OUT/rasa-test.log)"
+if ! "$RASA_PY" -m rasa test nlu --nlu "$TEST_SET" --model "$MODEL" --out "$OUT" \
+    >"$ROOT/$OUT/rasa-test.log" 2>&1; then
+  tail -n 30 "$ROOT/$OUT/rasa-test.log" >&2
+  die "rasa test nlu failed (full log: $OUT/rasa-test.log)"
+fi
+"$APP_PY" -m bench.nlu_eval "$OUT"
