@@ -16,7 +16,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.tracker_tools import latest_entities, latest_intent, latest_text, previous_slot_value
-from bot.qualification import DETAIL_SLOTS, SLOT_ENTITIES, Answer, Verdict, judge_answer
+from bot.qualification import (
+    DETAIL_SLOTS,
+    SLOT_ENTITIES,
+    WHOLE_ANSWER_SLOTS,
+    Answer,
+    Verdict,
+    judge_answer,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -77,14 +84,19 @@ class ValidateQualificationForm(FormValidationAction):
             if e.get("entity") in kinds[:1]  # DIET's entity, not spaCy's
         }
         message = latest_text(tracker)
+        candidate = _as_text(value)
+        if requested and slot in WHOLE_ANSWER_SLOTS and message:
+            text, alternatives = message, (candidate, *own)
+        else:
+            text, alternatives = candidate, ((*own, message) if requested else tuple(own))
         answer = Answer(
             slot=slot,
-            text=_as_text(value),
+            text=text,
             intent=latest_intent(tracker),
             requested=requested,
             failed_attempts=int(attempts.get(slot, 0)),
             today=datetime.now(timezone.utc).date(),
-            alternatives=(*own, message) if requested else tuple(own),
+            alternatives=alternatives,
             answered_other_slot=bool(others),
         )
         try:

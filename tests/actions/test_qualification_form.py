@@ -292,3 +292,25 @@ def test_slot_entities_match_the_domain_mappings(domain) -> None:
             m["entity"] for m in domain["slots"][slot]["mappings"] if m["type"] == "from_entity"
         )
         assert mapped == kinds, slot
+
+
+@pytest.mark.parametrize(
+    ("slot", "message", "entity", "expected"),
+    [
+        ("company", "Example Corp", "Corp", "Example Corp"),
+        ("company", "I work at Globex Corporation", "Globex", "Globex Corporation"),
+        ("name", "my name is sophie laurent", "sophie", "Sophie Laurent"),
+    ],
+)
+async def test_asked_for_a_name_or_company_the_whole_answer_wins_over_a_cut_entity(
+    dispatcher, domain, slot, message, entity, expected
+) -> None:
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text=message,
+        requested_slot=slot,
+        candidates={slot: entity},
+        entities=[(slot, entity)],
+    )
+    assert slots[slot] == expected
