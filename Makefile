@@ -16,7 +16,7 @@ train:    ## only (re)train the model when its inputs changed
 eval:     ## NLU: intent macro-F1 and entity F1 on the held-out test set
 	@scripts/eval.sh
 
-bench:    ## turn latency and throughput vs a bare Rasa baseline
+bench:    ## turn latency and throughput vs stock Rasa and a stripped-down baseline
 	@scripts/bench.sh
 
 lint:     ## ruff, mypy, import contract only

@@ -1,10 +1,13 @@
-"""`make bench`: Leadbot's turn latency, throughput and memory against a bare Rasa baseline.
+"""`make bench`: Leadbot's turn latency, throughput and memory against two Rasa baselines.
 
-scripts/bench.sh trains (or restores) both models and runs `python -m bench` in the app
-environment with their paths. One system at a time (the machines have 2 cores): Leadbot
-(action server + Rasa), then the baseline (Rasa alone), each on free loopback ports with a
-temporary endpoints file, warmed up, then loaded at each concurrency level. Everything it
-started is stopped at the end, on errors and on Ctrl-C too.
+The baselines are the same Rasa without Leadbot: "stock" (bench/stock, Rasa's out-of-the-box
+configuration as `rasa init` writes it; the p95 target is judged against it) and "baseline"
+(bench/baseline, a stripped-down pipeline: the floor). scripts/bench.sh trains (or restores)
+the models and runs `python -m bench` in the app environment with their paths. One system at
+a time (the machines have 2 cores): Leadbot (action server + Rasa), then the baseline, then
+stock (Rasa alone), each on free loopback ports with a temporary endpoints file, warmed up,
+then loaded at each concurrency level. Everything it started is stopped at the end, on
+errors and on Ctrl-C too.
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ from bench.scripts import BASELINE_SCRIPT, LEADBOT_SCRIPT
 from bench.tracing import ActionTracer
 
 ROOT = Path(__file__).resolve().parent.parent
-SYSTEMS = ("leadbot", "baseline")
+# Run in this order, one after another. Both baselines play the same script.
+SYSTEMS = ("leadbot", "baseline", "stock")
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ QUICK = Preset(conversations=(3, 10, 50), warmup=3)
 class Options:
     leadbot_model: Path | None
     baseline_model: Path | None
+    stock_model: Path | None
     only: tuple[str, ...]
     levels: tuple[int, ...]
     conversations: tuple[int, ...]
@@ -83,15 +88,35 @@ def _int_list(raw: str) -> tuple[int, ...]:
     return values
 
 
+def _systems(raw: str) -> tuple[str, ...]:
+    """--only: a comma-separated subset of SYSTEMS, run in SYSTEMS order."""
+    names = {part.strip() for part in raw.split(",") if part.strip()}
+    unknown = sorted(names - set(SYSTEMS))
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(
+            f"expected a comma-separated subset of {','.join(SYSTEMS)}, got {raw!r}"
+        )
+    return tuple(system for system in SYSTEMS if system in names)
+
+
 def parse_args(argv: Sequence[str] | None = None) -> Options:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
-        description="Turn latency, throughput and memory of Leadbot vs a bare Rasa baseline.",
+        description="Turn latency, throughput and memory of Leadbot vs stock Rasa "
+        "(bench/stock) and a stripped-down Rasa baseline (bench/baseline).",
     )
     parser.add_argument("--leadbot-model", type=Path, help="trained Leadbot model (.tar.gz)")
-    parser.add_argument("--baseline-model", type=Path, help="trained baseline model (.tar.gz)")
     parser.add_argument(
-        "--only", choices=SYSTEMS, help="benchmark one system only (no comparison, no target)"
+        "--baseline-model", type=Path, help="trained stripped-down baseline model (.tar.gz)"
+    )
+    parser.add_argument(
+        "--stock-model", type=Path, help="trained stock Rasa model, bench/stock (.tar.gz)"
+    )
+    parser.add_argument(
+        "--only",
+        type=_systems,
+        help=f"benchmark these systems only, comma-separated subset of {','.join(SYSTEMS)} "
+        "(the target needs leadbot and stock)",
     )
     parser.add_argument(
         "--quick",
@@ -121,7 +146,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         "--tracker",
         choices=("memory", "sqlite"),
         default="memory",
-        help="Rasa tracker store for both systems: in memory, or a temporary SQLite file",
+        help="Rasa tracker store for every system: in memory, or a temporary SQLite file",
     )
     parser.add_argument(
         "--trace-actions",
@@ -153,7 +178,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         "--target-ratio",
         type=float,
         default=1.5,
-        help="largest acceptable Leadbot p95 / baseline p95 (default 1.5)",
+        help="largest acceptable Leadbot p95 / stock Rasa p95 (default 1.5)",
     )
     args = parser.parse_args(argv)
 
@@ -162,7 +187,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
     conversations: tuple[int, ...] = args.conversations or _fit(preset.conversations, levels)
     if len(conversations) != len(levels):
         parser.error("--conversations needs one number per level")
-    only: tuple[str, ...] = (args.only,) if args.only else SYSTEMS
+    only: tuple[str, ...] = args.only or SYSTEMS
     for system in only:
         model = getattr(args, f"{system}_model")
         if model is None or not Path(model).is_file():
@@ -170,6 +195,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
     return Options(
         leadbot_model=args.leadbot_model,
         baseline_model=args.baseline_model,
+        stock_model=args.stock_model,
         only=only,
         levels=levels,
         conversations=conversations,
@@ -441,8 +467,13 @@ async def _run(opts: Options, registry: Registry) -> dict[str, Any]:
         },
         "systems": {},
     }
+    models = {
+        "leadbot": opts.leadbot_model,
+        "baseline": opts.baseline_model,
+        "stock": opts.stock_model,
+    }
     for system in opts.only:
-        model = opts.leadbot_model if system == "leadbot" else opts.baseline_model
+        model = models[system]
         assert model is not None
         results["systems"][system] = await bench_system(system, model, opts, registry)
     results["meta"]["duration_s"] = round(time.monotonic() - started, 1)

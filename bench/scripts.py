@@ -22,7 +22,7 @@ LEADBOT_SCRIPT: tuple[str, ...] = (
     "Example Corp",
 )
 
-# The bare baseline (bench/baseline): one static, rule-picked answer per turn.
+# Both Rasa baselines (bench/baseline, bench/stock): one static answer per turn.
 BASELINE_SCRIPT: tuple[str, ...] = (
     "hello",
     "what can it do",

@@ -1,31 +1,36 @@
 #!/usr/bin/env bash
-# `make bench`: turn latency, throughput and memory of Leadbot against a bare Rasa baseline
-# (bench/baseline). Sets up what is missing, trains both models when their inputs changed
-# (cached by hash like scripts/train.sh), then runs the benchmark (bench/cli.py) in the app
-# environment. Extra arguments go to it: scripts/bench.sh --quick, --help, --only baseline.
+# `make bench`: turn latency, throughput and memory of Leadbot against two Rasa baselines:
+# bench/stock (Rasa's out-of-the-box configuration, the target's reference) and
+# bench/baseline (a stripped-down pipeline). Sets up what is missing, trains the models when
+# their inputs changed (cached by hash like scripts/train.sh), then runs the benchmark
+# (bench/cli.py) in the app environment. Extra arguments go to it: scripts/bench.sh --quick,
+# --help, --only baseline,stock.
 # Results: a table on stdout and var/bench/results.json.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 "$ROOT/scripts/setup.sh"
 
-# The baseline model: keyed by the baseline project and the rasa environment.
+# A baseline model: keyed by its project (bench/baseline or bench/stock) and the rasa
+# environment. $1: the project directory (relative to the root), $2: the model name prefix.
 train_baseline() {
-  local key name out cached
-  key="$(hash_files "$ROOT/bench/baseline" "$ROOT/requirements/rasa.lock")"
-  name="baseline-$key"
+  local dir="$1" prefix="$2" key name out cached
+  key="$(hash_files "$ROOT/$dir" "$ROOT/requirements/rasa.lock")"
+  name="$prefix-$key"
   cached="$CACHE/models/$name.tar.gz"
   if [ -f "$cached" ]; then
-    say "baseline model up to date ($name)"
+    say "$prefix model up to date ($name)"
   else
-    say "training the baseline model ($name)"
+    say "training the $prefix model ($name)"
     out="$(mktemp -d)"
     # From the project root with explicit paths: Rasa's .rasa/ cache must not land in
-    # bench/baseline, whose files make the key.
-    if ! "$RASA_PY" -m rasa train --config bench/baseline/config.yml \
-        --domain bench/baseline/domain.yml --data bench/baseline/data \
+    # $dir, whose files make the key. And on a copy of the config: Rasa writes the
+    # defaults it filled in (bench/stock lists no pipeline or policies) into the file.
+    cp "$dir/config.yml" "$out/config.yml"
+    if ! "$RASA_PY" -m rasa train --config "$out/config.yml" \
+        --domain "$dir/domain.yml" --data "$dir/data" \
         --fixed-model-name "$name" --out "$out" >&2; then
-      rm -rf "$out"; die "training the baseline model failed"
+      rm -rf "$out"; die "training the $prefix model failed"
     fi
     mkdir -p "$CACHE/models"
     cp "$out/$name.tar.gz" "$cached.tmp" && mv "$cached.tmp" "$cached"
@@ -45,14 +50,23 @@ for arg in "$@"; do
   prev="$arg"
 done
 
+# --only takes a comma-separated subset of leadbot,baseline,stock (default: all three).
+wants() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
+
 models=()
-if [ "$only" != "baseline" ]; then
+if wants leadbot; then
   LEADBOT_MODEL="$("$ROOT/scripts/train.sh")" \
-    || die "the Leadbot model did not train (see above); 'scripts/bench.sh --only baseline' runs the baseline alone"
+    || die "the Leadbot model did not train (see above); 'scripts/bench.sh --only baseline,stock' runs the baselines alone"
   models+=(--leadbot-model "$LEADBOT_MODEL")
 fi
-if [ "$only" != "leadbot" ]; then
-  models+=(--baseline-model "$(train_baseline)")
+# One at a time, assigned first: a failed training stops the script (set -e).
+if wants baseline; then
+  model="$(train_baseline bench/baseline baseline)"
+  models+=(--baseline-model "$model")
+fi
+if wants stock; then
+  model="$(train_baseline bench/stock stock)"
+  models+=(--stock-model "$model")
 fi
 
 mkdir -p "$ROOT/var/bench"
