@@ -338,7 +338,8 @@ async def bench_system(
             _say(f"{system}: Rasa on 127.0.0.1:{rasa_port} (model {model.name}; ~1 min to load)")
             rasa = registry.start(
                 f"{system} Rasa",
-                [str(opts.rasa_python), "-m", "rasa", "run", "--model", str(model),
+                [str(opts.rasa_python), str(ROOT / "scripts" / "rasa_serve.py"), "run",
+                 "--model", str(model),
                  "--endpoints", str(tmp / "endpoints.yml"),
                  "--credentials", str(tmp / "credentials.yml"),
                  "--interface", "127.0.0.1", "--port", str(rasa_port),

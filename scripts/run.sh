@@ -47,7 +47,7 @@ SANIC_HOST="${SANIC_HOST:-127.0.0.1}" "$APP_PY" -m rasa_sdk --actions actions --
 pids+=($!)
 
 say "Rasa on 127.0.0.1:$RASA_PORT: REST channel /webhooks/rest/webhook, HTTP API with token (log: var/log/rasa.log)"
-"$RASA_PY" -m rasa run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
+"$RASA_PY" scripts/rasa_serve.py run --model "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
   --interface 127.0.0.1 --port "$RASA_PORT" --enable-api --auth-token "$RASA_TOKEN" \
   --log-file "$ROOT/var/log/rasa.log" >/dev/null 2>&1 &
 pids+=($!)

@@ -130,8 +130,7 @@ def running_stack(model: Path, workdir: Path, env: dict[str, str] | None = None)
                 subprocess.Popen(
                     [
                         str(RASA_PY),
-                        "-m",
-                        "rasa",
+                        str(ROOT / "scripts" / "rasa_serve.py"),
                         "run",
                         "--model",
                         str(model),

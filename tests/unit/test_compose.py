@@ -54,6 +54,9 @@ def test_rasa_matches_the_run_script_and_the_production_endpoints(compose: dict[
         assert option in command
         assert option in run_script, f"scripts/run.sh does not pass {option}"
     assert flag(command, "--port") == "5005"
+    assert command[:2] == ["python", "scripts/rasa_serve.py"]
+    assert (ROOT / command[1]).exists()
+    assert "scripts/rasa_serve.py run" in run_script
     assert 'RASA_PORT="${RASA_PORT:-5005}"' in run_script
     endpoints_file = ROOT / flag(command, "--endpoints")
     assert endpoints_file.exists()
