@@ -21,7 +21,12 @@ validate = module["_validate_action_result"]
 good = {"events": [{"event": "slot", "name": "budget", "value": "50k"}],
         "responses": [{"response": "utter_ask_budget"}]}
 assert validate(None, good) is True
-for bad in ({"events": "not a list"}, {"responses": [{"text": 5}]}):
+bad_payloads = (
+    {"events": "not a list"},
+    {"responses": ["not an object"]},
+    {"events": [{"event": "slot"}]},
+)
+for bad in bad_payloads:
     try:
         validate(None, bad)
     except ValidationError as error:
