@@ -75,15 +75,19 @@ class ValidateQualificationForm(FormValidationAction):
         attempts: dict[str, int] = dict(tracker.get_slot("failed_attempts") or {})
         requested = tracker.get_slot("requested_slot") == slot
         entities = latest_entities(tracker)
-        own = [str(e.get("value")) for e in entities if e.get("entity") in SLOT_ENTITIES[slot]]
-        others = {
-            name
+        message = latest_text(tracker)
+        own_entities = [e for e in entities if e.get("entity") in SLOT_ENTITIES[slot]]
+        own = [str(e.get("value")) for e in own_entities]
+        joined = _joined_span(message, own_entities)
+        if joined:
+            own.append(joined)  # DIET split "head of marketing" into "head" + "marketing"
+        other_entities = [
+            e
             for name, kinds in SLOT_ENTITIES.items()
             if name != slot and kinds
             for e in entities
             if e.get("entity") in kinds[:1]  # DIET's entity, not spaCy's
-        }
-        message = latest_text(tracker)
+        ]
         candidate = _as_text(value)
         if requested and slot in WHOLE_ANSWER_SLOTS and message:
             text, alternatives = message, (candidate, *own)
@@ -97,7 +101,9 @@ class ValidateQualificationForm(FormValidationAction):
             failed_attempts=int(attempts.get(slot, 0)),
             today=datetime.now(timezone.utc).date(),
             alternatives=alternatives,
-            answered_other_slot=bool(others),
+            answered_other_slot=bool(other_entities),
+            residual=_without_spans(message, other_entities) if other_entities else None,
+            message=message,
         )
         try:
             verdict = judge_answer(answer)
@@ -135,6 +141,33 @@ class ValidateQualificationForm(FormValidationAction):
         elif verdict.accepted and not verdict.skipped and slot in skipped:
             updates["skipped_slots"] = [s for s in skipped if s != slot]
         return updates
+
+
+def _spans(entities: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    return [
+        (int(e["start"]), int(e["end"]))
+        for e in entities
+        if isinstance(e.get("start"), int) and isinstance(e.get("end"), int)
+    ]
+
+
+def _joined_span(message: str, entities: list[dict[str, Any]]) -> str | None:
+    """The text from the first to the last of several same-kind entities."""
+    spans = _spans(entities)
+    if len(spans) < 2:
+        return None
+    start, end = min(s for s, _ in spans), max(e for _, e in spans)
+    return message[start:end] if 0 <= start < end <= len(message) else None
+
+
+def _without_spans(message: str, entities: list[dict[str, Any]]) -> str:
+    """The message with other slots' entities cut out: what is left to answer with."""
+    kept, cursor = [], 0
+    for start, end in sorted(_spans(entities)):
+        kept.append(message[cursor:start])
+        cursor = max(cursor, end)
+    kept.append(message[cursor:])
+    return " ".join("".join(kept).split())
 
 
 def _as_text(value: Any) -> str:

@@ -19,6 +19,7 @@ Rules the visitor can rely on:
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -88,8 +89,11 @@ class Answer:
     # Other readings of the same message to try when `text` does not parse: further
     # entities of this slot's kinds, then (for the asked slot) the whole message.
     alternatives: tuple[str, ...] = ()
-    # The message carried an entity for another form slot.
+    # The message carried an entity for another form slot; `residual` is the message with
+    # those entities cut out (None when there were none).
     answered_other_slot: bool = False
+    residual: str | None = None
+    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -182,6 +186,9 @@ def judge_answer(answer: Answer) -> Verdict:
 
     if answer.requested and answer.intent == DECLINE_INTENT:
         return _move_on(answer)
+    if answer.requested and _mostly_another_answer(answer):
+        # "maybe 5k" when asked for the need: it answers the budget; ask the need again.
+        return Verdict(slot=slot, value=None)
 
     value, detail, rejection, args = _parse(answer)
     for alternative in answer.alternatives:
@@ -206,6 +213,21 @@ def judge_answer(answer: Answer) -> Verdict:
         response_args=args,
         failed=True,
     )
+
+
+MIN_RESIDUAL_WORDS = 3
+
+
+def _mostly_another_answer(answer: Answer) -> bool:
+    """The whole message was taken as this slot's answer, but once the other slots'
+    entities are cut out, too little is left to be an answer to this question."""
+    if not answer.answered_other_slot or answer.residual is None:
+        return False
+    if answer.slot in WHOLE_ANSWER_SLOTS or answer.slot == "email":
+        return False  # their cleaners pick the value out of the message themselves
+    whole_message = answer.text.strip() == answer.message.strip()
+    residual_words = re.findall(r"[^\W\d_]+", answer.residual)
+    return whole_message and len(residual_words) < MIN_RESIDUAL_WORDS
 
 
 def _move_on(answer: Answer, *, failed: bool = False) -> Verdict:

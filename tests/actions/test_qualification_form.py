@@ -314,3 +314,48 @@ async def test_asked_for_a_name_or_company_the_whole_answer_wins_over_a_cut_enti
         entities=[(slot, entity)],
     )
     assert slots[slot] == expected
+
+
+async def test_a_role_split_in_two_by_diet_is_read_whole(dispatcher, domain) -> None:
+    text = "hi, I'm Priya, head of marketing at Zenbyte"
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text=text,
+        requested_slot=None,
+        candidates={"authority": "marketing", "company": "Zenbyte"},
+        entities=[("role", "head"), ("role", "marketing"), ("company", "Zenbyte")],
+    )
+    assert slots["authority"] == "head of marketing"
+    assert slots["authority_detail"]["decision_maker"] is True
+
+
+async def test_a_budget_given_when_asked_for_the_need_is_not_taken_as_the_need(
+    dispatcher, domain
+) -> None:
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text="maybe 5k",
+        requested_slot="need",
+        candidates={"need": "maybe 5k", "budget": "5k"},
+        entities=[("budget", "5k")],
+    )
+    assert slots["budget_detail"]["amount"] == 5000
+    assert slots["need"] is None  # asked again
+    assert slots["failed_attempts"] == {}  # no penalty
+    assert dispatcher.messages == []
+
+
+async def test_a_need_with_a_budget_in_it_is_still_the_need(dispatcher, domain) -> None:
+    text = "we lose leads every night and can spend 5k on fixing it"
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text=text,
+        requested_slot="need",
+        candidates={"need": text, "budget": "5k"},
+        entities=[("budget", "5k")],
+    )
+    assert slots["need"] == text
+    assert slots["budget_detail"]["amount"] == 5000

@@ -30,7 +30,7 @@ def make_tracker(
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": 0.95},
-        "entities": [{"entity": e, "value": v} for e, v in entities or []],
+        "entities": [_entity(text, e, v) for e, v in entities or []],
         "metadata": metadata or {},
     }
     events.append({"event": "user", "text": text, "parse_data": latest, "metadata": metadata or {}})
@@ -51,3 +51,12 @@ def make_tracker(
 
 def responses(dispatcher: CollectingDispatcher) -> list[str | None]:
     return [m.get("response") for m in dispatcher.messages]
+
+
+def _entity(text: str, entity: str, value: str) -> dict[str, Any]:
+    """An entity as DIET reports it, with its character span when `value` is in `text`."""
+    start = text.find(value)
+    found: dict[str, Any] = {"entity": entity, "value": value}
+    if start >= 0:
+        found.update(start=start, end=start + len(value))
+    return found
