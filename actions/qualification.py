@@ -15,7 +15,7 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.tracker_tools import latest_entities, latest_intent, latest_text, previous_slot_value
+from actions.tracker_tools import last_visitor_message, previous_slot_value
 from bot.qualification import (
     DETAIL_SLOTS,
     SLOT_ENTITIES,
@@ -74,8 +74,8 @@ class ValidateQualificationForm(FormValidationAction):
     ) -> dict[str, Any]:
         attempts: dict[str, int] = dict(tracker.get_slot("failed_attempts") or {})
         requested = tracker.get_slot("requested_slot") == slot
-        entities = latest_entities(tracker)
-        message = latest_text(tracker)
+        visitor = last_visitor_message(tracker)
+        entities, message = visitor.entities, visitor.text
         own_entities = [e for e in entities if e.get("entity") in SLOT_ENTITIES[slot]]
         own = [str(e.get("value")) for e in own_entities]
         joined = _joined_span(message, own_entities)
@@ -96,7 +96,7 @@ class ValidateQualificationForm(FormValidationAction):
         answer = Answer(
             slot=slot,
             text=text,
-            intent=latest_intent(tracker),
+            intent=visitor.intent,
             requested=requested,
             failed_attempts=int(attempts.get(slot, 0)),
             today=datetime.now(timezone.utc).date(),

@@ -2,44 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from rasa_sdk import Tracker
 
 
-def _last_user_event(tracker: Tracker) -> dict[str, Any]:
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return dict(event)
-    return {}
+@dataclass(frozen=True)
+class VisitorMessage:
+    text: str
+    intent: str | None
+    entities: list[dict[str, Any]] = field(default_factory=list)
 
 
-def latest_text(tracker: Tracker) -> str:
-    event = _last_user_event(tracker)
-    return str(event.get("text") or (tracker.latest_message or {}).get("text") or "")
+def last_visitor_message(tracker: Tracker) -> VisitorMessage:
+    """The visitor's last message, read from the last `user` event.
 
-
-def latest_entities(tracker: Tracker) -> list[dict[str, Any]]:
-    """Entities of the visitor's last message (see latest_intent for why not latest_message)."""
-    event = _last_user_event(tracker)
-    if event:
-        return list((event.get("parse_data") or {}).get("entities") or [])
-    return list((tracker.latest_message or {}).get("entities") or [])
-
-
-def latest_intent(tracker: Tracker) -> str | None:
-    """The intent of the visitor's last message.
-
-    Read from the last `user` event: Rasa 3.6 leaves `latest_message` pointing at an older
-    message while a form is filling slots (seen in this project's conversation tests).
+    Not from `latest_message`: Rasa 3.6 leaves it pointing at an older message while a form
+    is filling slots (seen in this project's conversation tests). It is only the fallback
+    for a tracker that has no user event.
     """
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            return str(name) if name else None
-    intent = (tracker.latest_message or {}).get("intent") or {}
-    name = intent.get("name")
-    return str(name) if name else None
+    latest = tracker.latest_message or {}
+    event = next((e for e in reversed(tracker.events) if e.get("event") == "user"), None)
+    parsed = (event.get("parse_data") or {}) if event is not None else latest
+    name = (parsed.get("intent") or {}).get("name")
+    text = (event or {}).get("text") or latest.get("text") or ""
+    return VisitorMessage(
+        text=str(text),
+        intent=str(name) if name else None,
+        entities=list(parsed.get("entities") or []),
+    )
 
 
 def previous_slot_value(tracker: Tracker, slot: str) -> Any:

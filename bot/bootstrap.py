@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -38,14 +37,8 @@ class Services:
         await self.engine.dispose()
 
 
-def _ensure_sqlite_dir(url: str) -> None:
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-
-
 def build_services(settings: Settings | None = None) -> Services:
     settings = settings or load_settings()
-    _ensure_sqlite_dir(settings.database_url)
     engine = make_engine(settings.database_url)
     return Services(
         settings=settings,
@@ -60,7 +53,6 @@ def prestart(settings: Settings | None = None) -> None:
     """Validate operator files, then bring the database schema up to date."""
     settings = settings or load_settings()
     load_rubric(settings.scoring_file)
-    _ensure_sqlite_dir(settings.database_url)
     upgrade(settings.database_url)
 
 

@@ -60,9 +60,9 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     return port
 
 
-def _secret(env: Mapping[str, str], name: str, *, production: bool) -> str | None:
+def _secret(name: str, value: str | None, *, production: bool) -> str | None:
     """A secret, if given; in production a given one must not be a placeholder."""
-    value = env.get(name) or None
+    value = value or None
     if production and value is not None and (value.lower() in PLACEHOLDERS or len(value) < 16):
         raise SettingsError(
             f"{name} must be a random secret of at least 16 characters in production"
@@ -90,8 +90,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_url=env.get("DATABASE_URL") or defaults.database_url,
         rasa_tracker_url=env.get("RASA_TRACKER_URL") or defaults.rasa_tracker_url,
         rasa_urls=rasa_urls or defaults.rasa_urls,
-        rasa_token=_secret({"RASA_TOKEN": rasa_token or ""}, "RASA_TOKEN", production=production),
-        api_token=_secret(env, "LEADBOT_API_TOKEN", production=production),
+        rasa_token=_secret("RASA_TOKEN", rasa_token, production=production),
+        api_token=_secret("LEADBOT_API_TOKEN", env.get("LEADBOT_API_TOKEN"), production=production),
         host=env.get("LEADBOT_HOST", defaults.host),
         port=_port(env, "LEADBOT_PORT", defaults.port),
         scoring_file=Path(env.get("LEADBOT_SCORING_FILE") or defaults.scoring_file),

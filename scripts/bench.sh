@@ -14,29 +14,9 @@ cd "$ROOT"
 # A baseline model: keyed by its project (bench/baseline or bench/stock) and the rasa
 # environment. $1: the project directory (relative to the root), $2: the model name prefix.
 train_baseline() {
-  local dir="$1" prefix="$2" key name out cached
-  key="$(hash_files "$ROOT/$dir" "$ROOT/requirements/rasa.lock")"
-  name="$prefix-$key"
-  cached="$CACHE/models/$name.tar.gz"
-  if [ -f "$cached" ]; then
-    say "$prefix model up to date ($name)"
-  else
-    say "training the $prefix model ($name)"
-    out="$(mktemp -d)"
-    # From the project root with explicit paths: Rasa's .rasa/ cache must not land in
-    # $dir, whose files make the key. And on a copy of the config: Rasa writes the
-    # defaults it filled in (bench/stock lists no pipeline or policies) into the file.
-    cp "$dir/config.yml" "$out/config.yml"
-    if ! "$RASA_PY" -m rasa train --config "$out/config.yml" \
-        --domain "$dir/domain.yml" --data "$dir/data" \
-        --fixed-model-name "$name" --out "$out" >&2; then
-      rm -rf "$out"; die "training the $prefix model failed"
-    fi
-    mkdir -p "$CACHE/models"
-    cp "$out/$name.tar.gz" "$cached.tmp" && mv "$cached.tmp" "$cached"
-    rm -rf "$out"
-  fi
-  echo "$cached"
+  local dir="$1" prefix="$2"
+  cached_model "$prefix-$(hash_files "$ROOT/$dir" "$ROOT/requirements/rasa.lock")" \
+    "$dir/config.yml" "$dir/domain.yml" "$dir/data"
 }
 
 only=""

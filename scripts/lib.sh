@@ -46,3 +46,27 @@ find_python310() {
   done
   die "Python 3.10 is required (Rasa 3.6 supports no newer Python) and none was found on PATH or in pyenv: install it (for example 'pyenv install 3.10') and run this again."
 }
+
+# cached_model NAME CONFIG DOMAIN DATA: the trained model's path in the cache, training it
+# first when the cache has no model of that name (the name carries the inputs' hash).
+# Trains from the project root (Rasa's .rasa/ cache must not land among the hashed inputs)
+# on a copy of CONFIG: Rasa writes the defaults it filled in back into the config file.
+cached_model() {
+  local name="$1" config="$2" domain="$3" data="$4" cached out
+  cached="$CACHE/models/$name.tar.gz"
+  if [ -f "$cached" ]; then
+    say "model $name is in the cache"
+  else
+    say "training $name: its data, domain or config changed"
+    out="$(mktemp -d)"
+    cp "$ROOT/$config" "$out/config.yml"
+    if ! (cd "$ROOT" && "$RASA_PY" -m rasa train --config "$out/config.yml" --domain "$domain" \
+        --data "$data" --fixed-model-name "$name" --out "$out" >&2); then
+      rm -rf "$out"; die "training $name failed (see the output above)"
+    fi
+    mkdir -p "$CACHE/models"
+    cp "$out/$name.tar.gz" "$cached.tmp" && mv "$cached.tmp" "$cached"
+    rm -rf "$out"
+  fi
+  echo "$cached"
+}

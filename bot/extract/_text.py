@@ -56,6 +56,32 @@ def phrase_regex(phrases: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w'])(?:{body})(?![\w'])")
 
 
+# "Not decided yet" in any of its forms: budget and timeline both read these as unknown.
+UNDECIDED_PHRASES: tuple[str, ...] = (
+    "not sure",
+    "unsure",
+    "no idea",
+    "no clue",
+    "don't know",
+    "doesn't know",
+    "dunno",
+    "idk",
+    "depends",
+    "it depends",
+    "rather not",
+    "prefer not",
+    "can't say",
+    "tbd",
+    "tba",
+    "to be determined",
+    "to be decided",
+    "not decided",
+    "undecided",
+    "haven't decided",
+    "flexible",
+)
+
+
 # Visitors who answer a question with a question or a shrug word: the bot should re-ask.
 DEFLECTIONS = frozenset(
     {

@@ -21,7 +21,14 @@ from decimal import Decimal
 
 from price_parser import Price
 
-from bot.extract._text import WORD_NUMBER, is_noise, normalize, phrase_regex, words_to_number
+from bot.extract._text import (
+    UNDECIDED_PHRASES,
+    WORD_NUMBER,
+    is_noise,
+    normalize,
+    phrase_regex,
+    words_to_number,
+)
 from bot.facts import Budget, Period
 
 # ---- tables -------------------------------------------------------------------------
@@ -138,39 +145,19 @@ NONE_PATTERNS = re.compile(
 )
 UNKNOWN_PHRASES = phrase_regex(
     (
-        "not sure",
-        "unsure",
-        "no idea",
+        *UNDECIDED_PHRASES,
         "zero idea",
-        "no clue",
-        "don't know",
-        "doesn't know",
-        "dunno",
-        "idk",
-        "depends",
-        "it depends",
-        "rather not",
-        "prefer not",
         "won't say",
-        "can't say",
         "cannot say",
         "not telling",
         "confidential",
         "private",
-        "tbd",
-        "tba",
-        "to be determined",
-        "to be decided",
-        "not decided",
-        "undecided",
-        "haven't decided",
         "not defined",
         "not set",
         "nothing decided",
         "nothing specific",
         "nothing fixed",
         "nothing final",
-        "flexible",
         "negotiable",
         "varies",
         "n/a",

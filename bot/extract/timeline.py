@@ -33,7 +33,14 @@ from typing import Literal
 
 from dateparser.date import DateDataParser
 
-from bot.extract._text import WORD_NUMBER, is_noise, normalize, phrase_regex, words_to_number
+from bot.extract._text import (
+    UNDECIDED_PHRASES,
+    WORD_NUMBER,
+    is_noise,
+    normalize,
+    phrase_regex,
+    words_to_number,
+)
 from bot.facts import Timeline
 
 DAYS_PER_MONTH = 30.4375
@@ -93,33 +100,13 @@ SOFT_NO_PLANS = phrase_regex(
 )
 UNKNOWN = phrase_regex(
     (
-        "not sure",
-        "unsure",
-        "don't know",
-        "doesn't know",
-        "dunno",
-        "idk",
-        "no idea",
-        "no clue",
-        "depends",
-        "it depends",
+        *UNDECIDED_PHRASES,
         "hard to say",
-        "can't say",
-        "tbd",
-        "tba",
-        "to be determined",
-        "to be decided",
-        "not decided",
-        "undecided",
-        "haven't decided",
         "we'll see",
-        "rather not",
-        "prefer not",
         "soon",
         "soonish",
         "shortly",
         "later",
-        "flexible",
         "open",
     )
 )

@@ -50,6 +50,10 @@ def async_url(url: str | URL) -> URL:
     return parsed
 
 
+# Seconds asyncpg waits to connect and for one statement before giving up.
+POSTGRES_FAIL_FAST: dict[str, float] = {"timeout": 5, "command_timeout": 15}
+
+
 def make_engine(url: str | URL, **engine_options: Any) -> AsyncEngine:
     """An AsyncEngine for `url`; extra keyword arguments go to `create_async_engine`.
 
@@ -65,7 +69,7 @@ def make_engine(url: str | URL, **engine_options: Any) -> AsyncEngine:
         engine_options.setdefault("pool_timeout", 5)
         # A database that does not answer must not keep a visitor waiting: fail fast, the
         # caller spools the lead and it lands later.
-        engine_options.setdefault("connect_args", {"timeout": 5, "command_timeout": 15})
+        engine_options.setdefault("connect_args", dict(POSTGRES_FAIL_FAST))
         return create_async_engine(parsed, **engine_options)
 
     database = parsed.database or ""

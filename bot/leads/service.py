@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Literal
 
@@ -323,6 +323,10 @@ class _Group:
     known: frozenset[str]
     columns: tuple[str, ...]
 
+    @property
+    def prefix(self) -> str:
+        return self.status.split("_", 1)[0]
+
 
 _BUDGET = _Group(
     "budget_status",
@@ -358,53 +362,18 @@ _LEAD_SOURCE_COLUMNS = tuple(f"source_{name}" for name in SOURCE_FIELDS)
 
 
 def _fact_values(data: LeadInput) -> list[tuple[_Group, dict[str, Any]]]:
-    values: list[tuple[_Group, dict[str, Any]]] = []
-    if data.budget is not None:
-        b = data.budget
-        values.append(
-            (
-                _BUDGET,
-                {
-                    "budget_amount": b.amount,
-                    "budget_amount_max": b.amount_max,
-                    "budget_currency": b.currency,
-                    "budget_period": b.period,
-                    "budget_status": b.status,
-                    "budget_raw": b.raw,
-                },
-            )
-        )
-    if data.authority is not None:
-        a = data.authority
-        values.append(
-            (
-                _AUTHORITY,
-                {
-                    "authority_decision_maker": a.decision_maker,
-                    "authority_role": a.role,
-                    "authority_level": a.level,
-                    "authority_raw": a.raw,
-                },
-            )
-        )
-    if data.need is not None:
-        n = data.need
-        values.append(
-            (_NEED, {"need_summary": n.summary, "need_level": n.level, "need_raw": n.raw})
-        )
-    if data.timeline is not None:
-        t = data.timeline
-        values.append(
-            (
-                _TIMELINE,
-                {
-                    "timeline_months": t.months,
-                    "timeline_status": t.status,
-                    "timeline_raw": t.raw,
-                },
-            )
-        )
-    return values
+    """Each given fact as its lead columns: Budget.amount -> budget_amount, and so on."""
+    facts = (
+        (_BUDGET, data.budget),
+        (_AUTHORITY, data.authority),
+        (_NEED, data.need),
+        (_TIMELINE, data.timeline),
+    )
+    return [
+        (group, {f"{group.prefix}_{name}": value for name, value in asdict(fact).items()})
+        for group, fact in facts
+        if fact is not None
+    ]
 
 
 def _merge_facts(lead: Lead, data: LeadInput) -> None:

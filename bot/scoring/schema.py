@@ -32,6 +32,31 @@ def _levels(*names: str) -> dict[str, Any]:
     }
 
 
+def _banded(bound: str, *rules: str) -> dict[str, Any]:
+    """A criterion scored by numeric bands (budget: `min`, timeline: `max_months`)."""
+    band = {
+        "type": "object",
+        "properties": {
+            "id": _BAND_ID,
+            bound: {"type": "number", "minimum": 0},
+            "points": _POINTS,
+            "label": _LABEL,
+        },
+        "required": ["id", bound, "points", "label"],
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "properties": {
+            "max_points": _POINTS,
+            "bands": {"type": "array", "minItems": 1, "items": band},
+            **dict.fromkeys(rules, _RULE),
+        },
+        "required": ["max_points", "bands", *rules],
+        "additionalProperties": False,
+    }
+
+
 RUBRIC_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "Leadbot scoring rubric (scoring.yml)",
@@ -49,59 +74,10 @@ RUBRIC_SCHEMA: dict[str, Any] = {
         "criteria": {
             "type": "object",
             "properties": {
-                "budget": {
-                    "type": "object",
-                    "properties": {
-                        "max_points": _POINTS,
-                        "bands": {
-                            "type": "array",
-                            "minItems": 1,
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "id": _BAND_ID,
-                                    "min": {"type": "number", "minimum": 0},
-                                    "points": _POINTS,
-                                    "label": _LABEL,
-                                },
-                                "required": ["id", "min", "points", "label"],
-                                "additionalProperties": False,
-                            },
-                        },
-                        "none": _RULE,
-                        "unknown": _RULE,
-                    },
-                    "required": ["max_points", "bands", "none", "unknown"],
-                    "additionalProperties": False,
-                },
+                "budget": _banded("min", "none", "unknown"),
                 "authority": _levels("decision_maker", "influencer", "none", "unknown"),
                 "need": _levels("concrete", "vague", "none", "unknown"),
-                "timeline": {
-                    "type": "object",
-                    "properties": {
-                        "max_points": _POINTS,
-                        "bands": {
-                            "type": "array",
-                            "minItems": 1,
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "id": _BAND_ID,
-                                    "max_months": {"type": "number", "minimum": 0},
-                                    "points": _POINTS,
-                                    "label": _LABEL,
-                                },
-                                "required": ["id", "max_months", "points", "label"],
-                                "additionalProperties": False,
-                            },
-                        },
-                        "later": _RULE,
-                        "none": _RULE,
-                        "unknown": _RULE,
-                    },
-                    "required": ["max_points", "bands", "later", "none", "unknown"],
-                    "additionalProperties": False,
-                },
+                "timeline": _banded("max_months", "later", "none", "unknown"),
             },
             "required": ["budget", "authority", "need", "timeline"],
             "additionalProperties": False,

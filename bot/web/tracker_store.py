@@ -15,7 +15,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, delete, inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from bot.leads.db import async_url
+from bot.leads.db import POSTGRES_FAIL_FAST, async_url
 
 EVENTS_TABLE = "events"
 SQLITE_TIMEOUT_SECONDS = 15
@@ -46,7 +46,7 @@ class RasaTrackerStore:
         else:
             options["pool_pre_ping"] = True
             if parsed.drivername == "postgresql+asyncpg":  # fail fast, as the lead store does
-                options["connect_args"] = {"timeout": 5, "command_timeout": 15}
+                options["connect_args"] = dict(POSTGRES_FAIL_FAST)
         self._in_memory = parsed.get_backend_name() == "sqlite" and self._sqlite_file is None
         self._engine: AsyncEngine = create_async_engine(parsed, **options)
 
