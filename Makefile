@@ -20,7 +20,7 @@ bench:    ## turn latency and throughput vs stock Rasa and a stripped-down basel
 	@scripts/bench.sh
 
 lint:     ## ruff, mypy, import contract only
-	@scripts/setup.sh && .venv/app/bin/ruff check bot actions tests && .venv/app/bin/mypy && .venv/app/bin/lint-imports
+	@scripts/setup.sh && .venv/app/bin/ruff check bot actions bench components tests alembic scripts && .venv/app/bin/mypy && .venv/app/bin/lint-imports
 
 clean:    ## remove local state (models, var/); the cache in ~/.cache/leadbot stays
 	rm -rf models var .venv

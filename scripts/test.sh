@@ -7,8 +7,8 @@ cd "$ROOT"
 export PATH="$VENV/app/bin:$PATH"
 
 say "lint: ruff, mypy, import contract"
-"$APP_PY" -m ruff check bot actions bench tests alembic scripts
-"$APP_PY" -m ruff format --check bot actions bench tests alembic scripts
+"$APP_PY" -m ruff check bot actions bench components tests alembic scripts
+"$APP_PY" -m ruff format --check bot actions bench components tests alembic scripts
 "$APP_PY" -m mypy
 "$VENV/app/bin/lint-imports"
 
