@@ -23,11 +23,20 @@ ENTITY_EXTRACTOR = "DIETClassifier"
 
 
 def _load(path: Path) -> dict[str, Any] | None:
+    data = _load_json(path)
+    return data if isinstance(data, dict) else None
+
+
+def _load_list(path: Path) -> list[Any]:
+    data = _load_json(path)
+    return data if isinstance(data, list) else []
+
+
+def _load_json(path: Path) -> Any:
     try:
-        data = json.loads(path.read_text())
+        return json.loads(path.read_text())
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
 
 
 def _labels(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -108,12 +117,8 @@ def entity_summary(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def intent_error_samples(path: Path, limit: int = 8) -> list[dict[str, Any]]:
-    try:
-        errors = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return []
     samples = []
-    for error in errors if isinstance(errors, list) else []:
+    for error in _load_list(path):
         prediction = error.get("intent_prediction") or {}
         samples.append(
             {
@@ -125,6 +130,16 @@ def intent_error_samples(path: Path, limit: int = 8) -> list[dict[str, Any]]:
         )
     samples.sort(key=lambda s: -(s["confidence"] or 0.0))
     return samples[:limit]
+
+
+def unselected_count(errors_path: Path) -> int:
+    """FAQ test questions the selector never saw: the intent classifier gave them another
+    intent, and the selector runs only on faq messages (components/response_selection.py)."""
+    return sum(
+        1
+        for error in _load_list(errors_path)
+        if not (error.get("intent_response_key_prediction") or {}).get("name")
+    )
 
 
 def summarize(out_dir: Path) -> dict[str, Any] | None:
@@ -141,6 +156,9 @@ def summarize(out_dir: Path) -> dict[str, Any] | None:
     selection = _load(out_dir / "response_selection_report.json")
     if selection is not None:
         summary["response_selection"] = intent_summary(selection)
+        summary["response_selection"]["not_reached"] = unselected_count(
+            out_dir / "response_selection_errors.json"
+        )
     summary["intent_errors"] = intent_error_samples(out_dir / "intent_errors.json")
     return summary
 
@@ -191,10 +209,19 @@ def render(summary: dict[str, Any]) -> str:
     if selection is not None:
         out.append("")
         out.append(
-            f"ResponseSelector ({selection['intents']} responses): macro-F1 "
+            f"ResponseSelector ({selection['intents']} responses), end to end: macro-F1 "
             f"{_pct(selection['macro_f1'])}  weighted F1 {_pct(selection['weighted_f1'])}  "
             f"accuracy {_pct(selection['accuracy'])}"
         )
+        examples = int(selection["examples"])
+        reached = examples - int(selection.get("not_reached", 0))
+        if reached and selection.get("accuracy") is not None:
+            right = round(float(selection["accuracy"]) * examples)
+            out.append(
+                f"  {examples - reached} of {examples} FAQ questions were classified as another "
+                f"intent; of the {reached} classified as faq, {right} got the right answer "
+                f"({_pct(right / reached)})"
+            )
         for row in selection["worst"][:3]:
             out.append(f"    {row['intent']:<40} F1 {_pct(row['f1'])}  n={row['support']}")
 
