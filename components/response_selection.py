@@ -15,7 +15,6 @@ from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-
 # Rasa's training check looks for the exact ResponseSelector class and, seeing this subclass
 # instead, warns that the faq examples have no response selector. They have: this one.
 warnings.filterwarnings(
