@@ -3,11 +3,16 @@
 The baselines are the same Rasa without Leadbot: "stock" (bench/stock, Rasa's out-of-the-box
 configuration as `rasa init` writes it; the p95 target is judged against it) and "baseline"
 (bench/baseline, a stripped-down pipeline: the floor). scripts/bench.sh trains (or restores)
-the models and runs `python -m bench` in the app environment with their paths. One system at
-a time (the machines have 2 cores): Leadbot (action server + Rasa), then the baseline, then
-stock (Rasa alone), each on free loopback ports with a temporary endpoints file, warmed up,
-then loaded at each concurrency level. Everything it started is stopped at the end, on
-errors and on Ctrl-C too.
+the models and runs `python -m bench` in the app environment with their paths.
+
+All systems are started first (Leadbot: action server + Rasa; the baselines: Rasa alone),
+each on free loopback ports with a temporary endpoints file, and warmed up. Only one is
+loaded at a time (the machines have 2 cores), but not one after the other for the whole
+run: each concurrency level is split into rounds and the systems take turns, the first to
+go changing every round. These machines' speed drifts by a third within minutes (measured:
+the same conversations cost 39 ms of CPU a turn, then 55), so systems measured minutes
+apart are compared on different machines; interleaved, they share the drift. Everything
+it started is stopped at the end, on errors and on Ctrl-C too.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -34,7 +39,7 @@ import aiohttp
 
 from bench import report
 from bench.cpu import CpuSnapshot, cpu_usage
-from bench.load import Client, parse_probe, run_level, warm_up
+from bench.load import Client, LevelResult, Turn, parse_probe, run_level, warm_up
 from bench.memory import MemoryWatch, hwm_mib, tree_rss_mib
 from bench.procs import Registry, StartError, free_port, wait_ready
 from bench.scripts import BASELINE_SCRIPT, LEADBOT_SCRIPT
@@ -64,6 +69,7 @@ class Options:
     levels: tuple[int, ...]
     conversations: tuple[int, ...]
     warmup: int
+    rounds: int
     max_level_seconds: float
     start_timeout: float
     turn_timeout: float
@@ -135,6 +141,13 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
     )
     parser.add_argument("--warmup", type=int, help="unmeasured warm-up conversations per system")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="split each level into this many rounds, the systems taking turns (default 3; "
+        "never fewer conversations in a round than the level's concurrency)",
+    )
+    parser.add_argument(
         "--max-level-seconds",
         type=float,
         default=90.0,
@@ -200,6 +213,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         levels=levels,
         conversations=conversations,
         warmup=args.warmup if args.warmup is not None else preset.warmup,
+        rounds=args.rounds,
         max_level_seconds=args.max_level_seconds,
         start_timeout=args.start_timeout,
         turn_timeout=args.turn_timeout,
@@ -296,148 +310,210 @@ def _lead_store_counts(tmp: Path) -> dict[str, int | None]:
     return {"stored": stored, "spooled": spooled}
 
 
-async def bench_system(
-    system: str, model: Path, opts: Options, registry: Registry
-) -> dict[str, Any]:
+@dataclass
+class Running:
+    """One system, started, warmed up and ready to be loaded."""
+
+    system: str
+    script: tuple[str, ...]
+    client: Client
+    pids: dict[str, int]
+    tmp: Path
+    tracer: ActionTracer | None
+    watches: dict[str, MemoryWatch]
+    result: dict[str, Any]
+
+
+async def start_system(
+    system: str,
+    model: Path,
+    opts: Options,
+    registry: Registry,
+    stack: contextlib.AsyncExitStack,
+) -> Running:
+    """Starts the system's servers (stopped by `stack`), waits until ready, warms it up."""
     script = LEADBOT_SCRIPT if system == "leadbot" else BASELINE_SCRIPT
-    with_actions = system == "leadbot"
     result: dict[str, Any] = {"model": str(model), "script": list(script)}
-    with tempfile.TemporaryDirectory(prefix=f"leadbot-bench-{system}-") as tmp_name:
-        tmp = Path(tmp_name)
-        env = _child_env(tmp)
-        actions = None
-        tracer: ActionTracer | None = None
-        rasa = None
-        watches: dict[str, MemoryWatch] = {}
-        try:
-            action_url: str | None = None
-            actions_health = ""
-            if with_actions:
-                _say(f"{system}: migrating a temporary lead store")
-                await _prestart(env, opts.log_dir / f"{system}-bootstrap.log")
-                actions_port = free_port()
-                _say(f"{system}: action server on 127.0.0.1:{actions_port}")
-                actions = registry.start(
-                    f"{system} action server",
-                    [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-                     "--port", str(actions_port)],
-                    cwd=ROOT,
-                    env=env,
-                    log_path=opts.log_dir / f"{system}-actions.log",
-                )  # fmt: skip
-                action_url = f"http://127.0.0.1:{actions_port}/webhook"
-                actions_health = f"http://127.0.0.1:{actions_port}/health"
-                if opts.trace_actions:
-                    tracer = ActionTracer(action_url)
-                    action_url = await tracer.start(free_port())
+    tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"leadbot-bench-{system}-")))
+    env = _child_env(tmp)
+    action_url: str | None = None
+    actions = None
+    tracer: ActionTracer | None = None
+    if system == "leadbot":
+        _say(f"{system}: migrating a temporary lead store")
+        await _prestart(env, opts.log_dir / f"{system}-bootstrap.log")
+        actions_port = free_port()
+        _say(f"{system}: action server on 127.0.0.1:{actions_port}")
+        actions = registry.start(
+            f"{system} action server",
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+             "--port", str(actions_port)],
+            cwd=ROOT,
+            env=env,
+            log_path=opts.log_dir / f"{system}-actions.log",
+        )  # fmt: skip
+        stack.push_async_callback(asyncio.to_thread, registry.stop, actions)
+        action_url = f"http://127.0.0.1:{actions_port}/webhook"
+        if opts.trace_actions:
+            tracer = ActionTracer(action_url)
+            action_url = await tracer.start(free_port())
+            stack.push_async_callback(tracer.stop)
+        await wait_ready(
+            actions, f"http://127.0.0.1:{actions_port}/health", timeout=opts.start_timeout
+        )
 
-            (tmp / "endpoints.yml").write_text(_endpoints_yaml(action_url, opts.tracker, tmp))
-            (tmp / "credentials.yml").write_text("rest:\n")
-            rasa_port = free_port()
-            token = secrets.token_urlsafe(24)
-            _say(f"{system}: Rasa on 127.0.0.1:{rasa_port} (model {model.name}; ~1 min to load)")
-            rasa = registry.start(
-                f"{system} Rasa",
-                [str(opts.rasa_python), str(ROOT / "scripts" / "rasa_serve.py"), "run",
-                 "--model", str(model),
-                 "--endpoints", str(tmp / "endpoints.yml"),
-                 "--credentials", str(tmp / "credentials.yml"),
-                 "--interface", "127.0.0.1", "--port", str(rasa_port),
-                 "--enable-api", "--auth-token", token],
-                cwd=ROOT,
-                env=env,
-                log_path=opts.log_dir / f"{system}-rasa.log",
-            )  # fmt: skip
-            base_url = f"http://127.0.0.1:{rasa_port}"
-            if actions is not None:
-                await wait_ready(actions, actions_health, timeout=opts.start_timeout)
-            startup = await wait_ready(
-                rasa,
-                f"{base_url}/status?token={token}",
-                timeout=opts.start_timeout,
-                expect_json_key="model_file",
+    (tmp / "endpoints.yml").write_text(_endpoints_yaml(action_url, opts.tracker, tmp))
+    (tmp / "credentials.yml").write_text("rest:\n")
+    rasa_port = free_port()
+    token = secrets.token_urlsafe(24)
+    _say(f"{system}: Rasa on 127.0.0.1:{rasa_port} (model {model.name}; ~1 min to load)")
+    rasa = registry.start(
+        f"{system} Rasa",
+        [str(opts.rasa_python), str(ROOT / "scripts" / "rasa_serve.py"), "run",
+         "--model", str(model),
+         "--endpoints", str(tmp / "endpoints.yml"),
+         "--credentials", str(tmp / "credentials.yml"),
+         "--interface", "127.0.0.1", "--port", str(rasa_port),
+         "--enable-api", "--auth-token", token],
+        cwd=ROOT,
+        env=env,
+        log_path=opts.log_dir / f"{system}-rasa.log",
+    )  # fmt: skip
+    stack.push_async_callback(asyncio.to_thread, registry.stop, rasa)
+    base_url = f"http://127.0.0.1:{rasa_port}"
+    startup = await wait_ready(
+        rasa, f"{base_url}/status?token={token}", timeout=opts.start_timeout,
+        expect_json_key="model_file",
+    )  # fmt: skip
+    _say(f"{system}: ready after {startup:.1f} s")
+    result["startup_s"] = round(startup, 1)
+    pids = {"rasa": rasa.pid}
+    if actions is not None:
+        pids["actions"] = actions.pid
+    result["memory_ready_mib"] = {name: _round(tree_rss_mib(pid)) for name, pid in pids.items()}
+
+    connector = aiohttp.TCPConnector(limit=max(opts.levels) + 10)
+    session = await stack.enter_async_context(
+        aiohttp.ClientSession(
+            connector=connector, timeout=aiohttp.ClientTimeout(total=opts.turn_timeout)
+        )
+    )
+    client = Client(session, base_url, run_id=secrets.token_hex(3))
+    _say(f"{system}: warm-up ({opts.warmup} conversations, unmeasured)")
+    transcript = await warm_up(
+        client, script, conversations=max(1, opts.warmup), concurrency=min(10, max(opts.levels))
+    )
+    result["transcript"] = [
+        {"user": t.text, "bot": list(t.replies), "ok": t.ok, "ms": round(t.latency_ms)}
+        for t in transcript
+    ]
+    result["nlu_parse"] = await parse_probe(session, base_url, token, script)
+    result["levels"] = []
+    watches = {name: MemoryWatch(pid) for name, pid in pids.items()}
+    for watch in watches.values():
+        stack.push_async_callback(watch.stop)
+    return Running(system, script, client, pids, tmp, tracer, watches, result)
+
+
+def chunk_sizes(conversations: int, concurrency: int, rounds: int) -> list[int]:
+    """Splits a level's conversations into rounds, none smaller than the concurrency (a
+    round with fewer conversations than the level would not load the server at that level)."""
+    count = max(1, min(rounds, conversations // max(1, concurrency)))
+    base, extra = divmod(conversations, count)
+    return [base + (1 if i < extra else 0) for i in range(count)]
+
+
+def round_order(systems: Sequence[str], round_index: int) -> list[str]:
+    """Who goes first moves every round, so drift in the machine's speed hits all alike."""
+    shift = round_index % max(1, len(systems))
+    return [*systems[shift:], *systems[:shift]]
+
+
+@dataclass
+class LevelTally:
+    """One system's measurements of one level, added up over its rounds."""
+
+    turns: list[Turn] = field(default_factory=list)
+    wall_s: float = 0.0
+    planned: int = 0
+    done: int = 0
+    cut: bool = False
+    ticks: dict[str, int] = field(default_factory=dict)
+    machine_ticks: int = 0
+    rounds: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, measured: LevelResult, before: CpuSnapshot, after: CpuSnapshot) -> None:
+        self.turns.extend(measured.turns)
+        self.wall_s += measured.wall_s
+        self.planned += measured.conversations_planned
+        self.done += measured.conversations_done
+        self.cut = self.cut or measured.stopped_by_deadline
+        for name, value in after.processes.items():
+            self.ticks[name] = self.ticks.get(name, 0) + value - before.processes.get(name, 0)
+        self.machine_ticks += after.machine - before.machine
+        own = measured.summary()
+        self.rounds.append({key: own[key] for key in ("p50_ms", "p95_ms", "throughput_tps")})
+
+    def summary(self, concurrency: int) -> dict[str, Any]:
+        level = LevelResult(concurrency=concurrency, conversations_planned=self.planned)
+        level.turns, level.wall_s = self.turns, self.wall_s
+        level.conversations_done, level.stopped_by_deadline = self.done, self.cut
+        summary = level.summary()
+        zero = CpuSnapshot(0, dict.fromkeys(self.ticks, 0))
+        spent = CpuSnapshot(self.machine_ticks, dict(self.ticks))
+        summary.update(cpu_usage(zero, spent, self.wall_s, len(level.latencies_ms)))
+        summary["rounds"] = self.rounds
+        return summary
+
+
+async def bench_level(
+    running: dict[str, Running], opts: Options, level: int, conversations: int
+) -> None:
+    """Loads every system at one concurrency level, in interleaved rounds."""
+    chunks = chunk_sizes(conversations, level, opts.rounds)
+    tallies = {name: LevelTally() for name in running}
+    for run in running.values():
+        if run.tracer is not None:
+            run.tracer.durations.clear()
+            run.tracer.failures.clear()
+    for index, size in enumerate(chunks):
+        for name in round_order(list(running), index):
+            run = running[name]
+            _say(
+                f"{name}: {level} concurrent, round {index + 1}/{len(chunks)}: "
+                f"{size} conversations x {len(run.script)} turns"
             )
-            _say(f"{system}: ready after {startup:.1f} s")
-            result["startup_s"] = round(startup, 1)
-            result["memory_ready_mib"] = {"rasa": _round(tree_rss_mib(rasa.pid))}
-            watches["rasa"] = MemoryWatch(rasa.pid)
-            if actions is not None:
-                result["memory_ready_mib"]["actions"] = _round(tree_rss_mib(actions.pid))
-                watches["actions"] = MemoryWatch(actions.pid)
+            before = CpuSnapshot.take(run.pids)
+            measured = await run_level(
+                run.client,
+                run.script,
+                label=f"c{level}r{index}",
+                concurrency=level,
+                conversations=size,
+                max_seconds=opts.max_level_seconds / len(chunks),
+            )
+            tallies[name].add(measured, before, CpuSnapshot.take(run.pids))
+    for name, run in running.items():
+        summary = tallies[name].summary(level)
+        if run.tracer is not None:
+            summary["actions_trace"] = run.tracer.summary()
+        run.result["levels"].append(summary)
+        _say(
+            f"{name}: {level} concurrent: p50 {summary['p50_ms']} ms, "
+            f"p95 {summary['p95_ms']} ms, {summary['throughput_tps']} turns/s, "
+            f"{summary['errors']} errors, other processes "
+            f"{summary['other_processes_cores']} cores"
+        )
 
-            connector = aiohttp.TCPConnector(limit=max(opts.levels) + 10)
-            timeout = aiohttp.ClientTimeout(total=opts.turn_timeout)
-            async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-                client = Client(session, base_url, run_id=secrets.token_hex(3))
-                _say(f"{system}: warm-up ({opts.warmup} conversations, unmeasured)")
-                transcript = await warm_up(
-                    client,
-                    script,
-                    conversations=max(1, opts.warmup),
-                    concurrency=min(10, max(opts.levels)),
-                )
-                result["transcript"] = [
-                    {"user": t.text, "bot": list(t.replies), "ok": t.ok, "ms": round(t.latency_ms)}
-                    for t in transcript
-                ]
-                result["nlu_parse"] = await parse_probe(session, base_url, token, script)
-                if tracer is not None:
-                    tracer.durations.clear()
-                    tracer.failures.clear()
-                for watch in watches.values():
-                    watch.start()
-                pids = {"rasa": rasa.pid}
-                if actions is not None:
-                    pids["actions"] = actions.pid
-                levels: list[dict[str, Any]] = []
-                for level, conversations in zip(opts.levels, opts.conversations, strict=True):
-                    _say(
-                        f"{system}: {level} concurrent, {conversations} conversations "
-                        f"x {len(script)} turns"
-                    )
-                    before = CpuSnapshot.take(pids)
-                    measured = await run_level(
-                        client,
-                        script,
-                        label=f"c{level}",
-                        concurrency=level,
-                        conversations=conversations,
-                        max_seconds=opts.max_level_seconds,
-                    )
-                    after = CpuSnapshot.take(pids)
-                    summary = measured.summary()
-                    summary.update(
-                        cpu_usage(before, after, measured.wall_s, len(measured.latencies_ms))
-                    )
-                    if tracer is not None:
-                        summary["actions_trace"] = tracer.summary()
-                        tracer.durations.clear()
-                        tracer.failures.clear()
-                    levels.append(summary)
-                    _say(
-                        f"{system}: {level} concurrent: p50 {summary['p50_ms']} ms, "
-                        f"p95 {summary['p95_ms']} ms, {summary['throughput_tps']} turns/s, "
-                        f"{summary['errors']} errors, other processes "
-                        f"{summary['other_processes_cores']} cores"
-                    )
-                result["levels"] = levels
-            for watch in watches.values():
-                await watch.stop()
-            result["memory_peak_load_mib"] = {k: _round(w.peak_mib) for k, w in watches.items()}
-            result["memory_hwm_mib"] = {"rasa": _round(hwm_mib(rasa.pid))}
-            if actions is not None:
-                result["memory_hwm_mib"]["actions"] = _round(hwm_mib(actions.pid))
-            if with_actions:
-                result["leads"] = _lead_store_counts(tmp)
-        finally:
-            for watch in watches.values():
-                await watch.stop()
-            if tracer is not None:
-                await tracer.stop()
-            for server in (rasa, actions):
-                if server is not None:
-                    await asyncio.to_thread(registry.stop, server)
-    return result
+
+async def finish_system(run: Running) -> None:
+    """Memory under load and the lead store's sanity counts, before the servers stop."""
+    for watch in run.watches.values():
+        await watch.stop()
+    run.result["memory_peak_load_mib"] = {k: _round(w.peak_mib) for k, w in run.watches.items()}
+    run.result["memory_hwm_mib"] = {name: _round(hwm_mib(pid)) for name, pid in run.pids.items()}
+    if run.system == "leadbot":
+        run.result["leads"] = _lead_store_counts(run.tmp)
 
 
 def _round(value: float | None) -> float | None:
@@ -473,10 +549,20 @@ async def _run(opts: Options, registry: Registry) -> dict[str, Any]:
         "baseline": opts.baseline_model,
         "stock": opts.stock_model,
     }
-    for system in opts.only:
-        model = models[system]
-        assert model is not None
-        results["systems"][system] = await bench_system(system, model, opts, registry)
+    async with contextlib.AsyncExitStack() as stack:
+        running: dict[str, Running] = {}
+        for system in opts.only:
+            model = models[system]
+            assert model is not None
+            running[system] = await start_system(system, model, opts, registry, stack)
+        for run in running.values():
+            for watch in run.watches.values():
+                watch.start()
+        for level, conversations in zip(opts.levels, opts.conversations, strict=True):
+            await bench_level(running, opts, level, conversations)
+        for run in running.values():
+            await finish_system(run)
+            results["systems"][run.system] = run.result
     results["meta"]["duration_s"] = round(time.monotonic() - started, 1)
     results.update(report.compare(results["systems"], opts.target_level, opts.target_ratio))
     return results

@@ -99,9 +99,18 @@ def _target(
         "leadbot_p95_ms": ours["p95_ms"] if ours else None,
         "reference_p95_ms": theirs["p95_ms"] if theirs else None,
         "p95_ratio": _r(p95_ratio),
+        "p95_ratio_by_round": _round_ratios(ours, theirs),
         "holds": None if p95_ratio is None else bool(p95_ratio <= target_ratio and clean),
         "errors_free": clean,
     }
+
+
+def _round_ratios(ours: dict[str, Any] | None, theirs: dict[str, Any] | None) -> list[float | None]:
+    """p95 ratio of each interleaved round: the spread the verdict's ratio comes from."""
+    mine, others = (ours or {}).get("rounds") or [], (theirs or {}).get("rounds") or []
+    if len(mine) != len(others):
+        return []
+    return [_r(ratio(a.get("p95_ms"), b.get("p95_ms"))) for a, b in zip(mine, others, strict=True)]
 
 
 def _r(value: float | None) -> float | None:
@@ -307,9 +316,15 @@ def _target_lines(target: dict[str, Any], title: str) -> list[str]:
     if not target.get("judged"):
         verdict = "would hold" if target["holds"] else "would miss"
     why = "" if target.get("errors_free") else " (errors at that level)"
+    by_round = target.get("p95_ratio_by_round") or []
+    spread = (
+        f"; by round {', '.join(_fmt(r, '.2f') + 'x' for r in by_round)}"
+        if len(by_round) > 1
+        else ""
+    )
     return [
         f"{title}{judged}: {target['rule']}: {verdict}{why} - leadbot "
         f"{_fmt(target['leadbot_p95_ms'])} ms vs {target['reference']} "
         f"{_fmt(target['reference_p95_ms'])} ms = {_fmt(target['p95_ratio'], '.2f')}x "
-        f"(limit {target['limit_ratio']}x)"
+        f"(limit {target['limit_ratio']}x{spread})"
     ]
