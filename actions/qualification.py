@@ -132,7 +132,10 @@ class ValidateQualificationForm(FormValidationAction):
             # Rejected noise: keep whatever the visitor told us before.
             return {slot: previous_slot_value(tracker, slot)}
 
-        updates: dict[str, Any] = {slot: verdict.value, "failed_attempts": attempts}
+        updates: dict[str, Any] = {slot: verdict.value}
+        if attempts != (tracker.get_slot("failed_attempts") or {}):
+            # Only a change: every event is replayed on every later turn of the conversation.
+            updates["failed_attempts"] = attempts
         if slot in DETAIL_SLOTS and verdict.accepted:
             updates[DETAIL_SLOTS[slot]] = verdict.detail
         skipped = list(tracker.get_slot("skipped_slots") or [])
