@@ -4,13 +4,7 @@ environment (a subprocess: rasa isn't importable here)."""
 
 from __future__ import annotations
 
-import subprocess
-from pathlib import Path
-
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-RASA_PY = ROOT / ".venv" / "rasa" / "bin" / "python"
+from tests.support.rasa_env import needs_rasa_env, run_ok
 
 CHECK = r"""
 import sys, runpy
@@ -70,15 +64,6 @@ print("ok")
 """
 
 
-@pytest.mark.skipif(not RASA_PY.exists(), reason="no rasa environment: run `make setup`")
+@needs_rasa_env
 def test_the_compiled_validator_accepts_and_refuses_what_rasa_does() -> None:
-    result = subprocess.run(
-        [str(RASA_PY), "-c", CHECK],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip().endswith("ok")
+    run_ok("-c", CHECK, timeout=300)
