@@ -455,9 +455,14 @@ class LevelTally:
         self.rounds.append({key: own[key] for key in ("p50_ms", "p95_ms", "throughput_tps")})
 
     def summary(self, concurrency: int) -> dict[str, Any]:
-        level = LevelResult(concurrency=concurrency, conversations_planned=self.planned)
-        level.turns, level.wall_s = self.turns, self.wall_s
-        level.conversations_done, level.stopped_by_deadline = self.done, self.cut
+        level = LevelResult(
+            concurrency=concurrency,
+            conversations_planned=self.planned,
+            conversations_done=self.done,
+            wall_s=self.wall_s,
+            turns=self.turns,
+            stopped_by_deadline=self.cut,
+        )
         summary = level.summary()
         zero = CpuSnapshot(0, dict.fromkeys(self.ticks, 0))
         spent = CpuSnapshot(self.machine_ticks, dict(self.ticks))
