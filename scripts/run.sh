@@ -27,6 +27,15 @@ if [ -z "${LEADBOT_API_TOKEN:-}" ]; then
 fi
 export LEADBOT_API_TOKEN
 
+# The key that signs visitors' links and tokens: from the environment, or generated once.
+if [ -z "${LEADBOT_SECRET_KEY:-}" ]; then
+  if [ ! -s "$ROOT/var/secret_key" ]; then
+    (umask 077; "$APP_PY" -c 'import secrets; print(secrets.token_urlsafe(32))' > "$ROOT/var/secret_key")
+  fi
+  LEADBOT_SECRET_KEY="$(cat "$ROOT/var/secret_key")"
+fi
+export LEADBOT_SECRET_KEY
+
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 RASA_PORT="${RASA_PORT:-5005}"
 export RASA_URLS="${RASA_URLS:-http://127.0.0.1:$RASA_PORT}"
