@@ -43,3 +43,29 @@ def test_bad_values_name_the_variable(env: dict[str, str], message: str) -> None
 def test_several_rasa_urls_for_scale_out() -> None:
     settings = load_settings({"RASA_URLS": "http://a:5005/, http://b:5005"})
     assert settings.rasa_urls == ("http://a:5005", "http://b:5005")
+
+
+def test_development_signs_with_a_fixed_key_production_refuses_it() -> None:
+    from bot.settings import DEV_SECRET_KEY
+
+    assert load_settings({}).secret_key  # links work in development with no setup
+    with pytest.raises(SettingsError, match="LEADBOT_SECRET_KEY"):
+        load_settings({"LEADBOT_ENV": "production", "LEADBOT_SECRET_KEY": DEV_SECRET_KEY})
+    production = load_settings({"LEADBOT_ENV": "production"})
+    with pytest.raises(SettingsError, match="LEADBOT_SECRET_KEY"):
+        production.require_secrets("LEADBOT_SECRET_KEY")
+
+
+def test_mail_and_links_settings_are_read() -> None:
+    settings = load_settings(
+        {
+            "SMTP_URL": "smtp://bot@mail.example:587?starttls=true",
+            "SMTP_PASSWORD": "pw",
+            "LEADBOT_PUBLIC_URL": "https://chat.example.com/",
+            "LEADBOT_ADMIN_EMAIL": "ops@example.com",
+        }
+    )
+    assert settings.smtp_url == "smtp://bot@mail.example:587?starttls=true"
+    assert settings.smtp_password == "pw"
+    assert settings.public_url == "https://chat.example.com"
+    assert settings.admin_email == "ops@example.com"
