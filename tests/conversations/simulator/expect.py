@@ -156,15 +156,17 @@ def check_lead(
         _check_text("name", lead.get("name"), given.get("name"), _same_words),
         _check_text("company", lead.get("company"), given.get("company"), _same_words),
         _check_text("email", lead.get("email"), given.get("email"), _same_email),
-        SlotCheck("time_zone", lead.get("time_zone") == time_zone, time_zone, str(lead.get("time_zone"))),
+        SlotCheck(
+            "time_zone", lead.get("time_zone") == time_zone, time_zone, str(lead.get("time_zone"))
+        ),
     ]
 
 
 def _close(a: Any, b: Any, tolerance: float) -> bool:
     if a is None or b is None:
         return a is None and b is None
-    a, b = float(a), float(b)
-    return abs(a - b) <= tolerance * max(abs(a), abs(b)) or a == b
+    x, y = float(a), float(b)
+    return abs(x - y) <= tolerance * max(abs(x), abs(y))
 
 
 def _unknown(status: Any) -> bool:
@@ -215,7 +217,9 @@ def _check_timeline(stored: Mapping[str, Any], fact: Fact | None, today: date) -
         return SlotCheck("timeline", _unknown(stored.get("status")), "unknown", shown)
     months, tolerance = expected_months(fact, today)
     got = stored.get("months")
-    ok = stored.get("status") == "date" and got is not None and abs(float(got) - months) <= tolerance
+    ok = (
+        stored.get("status") == "date" and got is not None and abs(float(got) - months) <= tolerance
+    )
     return SlotCheck("timeline", ok, f"{months:g} months (+-{tolerance:g})", shown)
 
 
@@ -247,7 +251,9 @@ def _check_text(slot: str, stored: Any, fact: Fact | None, same: Any) -> SlotChe
     if fact is None:
         return SlotCheck(slot, stored in (None, ""), "unknown", repr(stored))
     value = str(fact.value["value"])
-    return SlotCheck(slot, stored is not None and bool(same(str(stored), value)), value, repr(stored))
+    return SlotCheck(
+        slot, stored is not None and bool(same(str(stored), value)), value, repr(stored)
+    )
 
 
 def _same_words(a: str, b: str) -> bool:

@@ -88,7 +88,9 @@ def load_phrasings(directory: Path) -> Phrasings:
         values={slot: _facts(directory / "values.yml", slot, values) for slot in FACT_SLOTS},
         answers={
             slot: {
-                style: _strings(directory / "answers.yml", f"{slot}.{style}", _get(answers, slot, style))
+                style: _strings(
+                    directory / "answers.yml", f"{slot}.{style}", _get(answers, slot, style)
+                )
                 for style in ANSWER_STYLES
             }
             for slot in FACT_SLOTS

@@ -112,7 +112,9 @@ def transcript(outcome: Outcome) -> str:
             buttons = " ".join(f"[{b.title}]" for b in message.buttons)
             lines.append(f"  bot ({message.response}): {_clip(message.text)} {buttons}".rstrip())
     lead = conv.lead
-    lines.append(f"  ended: {conv.ended}; lead: {'stored, route ' + str(lead['route']) if lead else 'none'}")
+    lines.append(
+        f"  ended: {conv.ended}; lead: {'stored, route ' + str(lead['route']) if lead else 'none'}"
+    )
     said = ", ".join(f"{slot}={fact.text!r}" for slot, fact in sorted(conv.given.items()))
     lines.append(f"  facts said: {said or 'none'}")
     for violation in outcome.violations:

@@ -134,7 +134,7 @@ def _pick_fact(
     if slot in BANT and temperature != "lukewarm":
         points = [criterion_points(rubric, fact) for fact in candidates]
         best = (max if temperature == "hot" else min)(points)
-        candidates = [fact for fact, got in zip(candidates, points) if got == best]
+        candidates = [fact for fact, got in zip(candidates, points, strict=True) if got == best]
     return rng.choice(list(candidates))
 
 

@@ -45,9 +45,9 @@ def _broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
 @pytest.mark.parametrize(
     ("file", "old", "new", "message"),
     [
-        ("values.yml", 'amount: 90000, ', "", r"values\.yml: budget\[0\]: missing amount"),
+        ("values.yml", "amount: 90000, ", "", r"values\.yml: budget\[0\]: missing amount"),
         ("values.yml", 'level: "strong"', 'level: "huge"', r"need\[0\]: level must be"),
-        ("values.yml", "role: \"Owner\"}", "role: \"Owner\", unknown: true}", r"authority"),
+        ("values.yml", 'role: "Owner"}', 'role: "Owner", unknown: true}', r"authority"),
         ("answers.yml", 'terse: ["{value}"], typos: ["b', 'typos: ["b', r"budget\.terse"),
         ("openings.yml", 'vague: ["VAGUE"]', "vague: []", r"openings\.yml: vague"),
         ("digressions.yml", 'deny: ["NO"]', "deny: [3]", r"deny\[0\]"),
@@ -62,5 +62,5 @@ def test_a_broken_file_is_named_with_its_key(
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(PhrasingsError, match="values.yml: cannot read"):
+    with pytest.raises(PhrasingsError, match=r"values\.yml: cannot read"):
         load_phrasings(tmp_path)
