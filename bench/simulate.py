@@ -9,8 +9,9 @@ prints: conversations reaching the right route, re-asks of volunteered facts, st
 conversations, questions asked more than twice, stored-fact accuracy per slot, and the
 failing seeds by invariant. Every failing conversation's transcript goes to
 <out>/simulator-transcripts.txt (and to the terminal with --transcripts); the figures to
-<out>/simulator.json. `--seeds` replays chosen seeds. Reports, never judges: exits
-non-zero only when the run cannot happen (no model, the stack does not start).
+<out>/simulator.json. `--seeds` replays chosen seeds and prints their transcripts.
+Reports, never judges: exits non-zero only when the run cannot happen (no model, the
+stack does not start).
 """
 
 from __future__ import annotations
@@ -97,13 +98,13 @@ def _write(outcomes: list[Outcome], args: argparse.Namespace) -> None:
     transcripts = args.out / "simulator-transcripts.txt"
     transcripts.write_text("\n\n".join(failing) + "\n", encoding="utf-8")
     (args.out / "simulator.json").write_text(json.dumps(fig.to_dict(), indent=2) + "\n")
-    if args.transcripts or args.seeds:
-        print("\n\n".join(failing))
-        print()
-    first = min(o.conversation.plan.seed for o in outcomes) if outcomes else args.seed
+    if args.seeds:  # a replay: every chosen conversation, passing or not
+        print("\n\n".join(transcript(o) for o in outcomes), end="\n\n")
+    elif args.transcripts:
+        print("\n\n".join(failing), end="\n\n")
+    seeds = args.seeds or f"{args.seed}..{args.seed + args.n - 1}"
     title = (
-        f"Simulated visitors ({args.set} phrasings, seeds {first}.."
-        f"{first + len(outcomes) - 1 if not args.seeds else args.seeds})"
+        f"Simulated visitors ({args.set} phrasings, {len(outcomes)} conversations, seeds {seeds})"
     )
     print(format_figures(fig, title))
     print(f"  transcripts of the {len(failing)} failing conversations: {transcripts}")
