@@ -37,7 +37,7 @@ MIN_VALUES = {
     "email": 30,
 }
 MIN_TEMPLATES = 8
-MIN_OPENINGS = {style: 20 for style in OPENING_STYLES} | {"everything": 30}
+MIN_OPENINGS = dict.fromkeys(OPENING_STYLES, 20) | {"everything": 30}
 MIN_DIGRESSIONS = 20
 
 
