@@ -9,7 +9,8 @@ unknown. The comparison of a stored lead with those facts is normalized:
 - timeline: months within 0.5. The phrasings count absolute dates ("by March", "Q3 2027")
   from the day they were written (WRITTEN_ON); for those the expectation moves by the
   months elapsed since, and the tolerance is one month, as "by March" may mean its first
-  or its last day;
+  or its last day; "next quarter" may be three months on or the next calendar quarter
+  (from December: one month), so a quarter is compared within two months;
 - authority: decision maker equal; role (its own line) equal ignoring case, spacing and
   a leading "the"/"a", and no role stored when none was said;
 - need: strong -> concrete, some -> vague, none -> none;
@@ -34,7 +35,9 @@ AMOUNT_TOLERANCE = 0.01
 MONTHS_TOLERANCE = 0.5
 ABSOLUTE_DATE_TOLERANCE = 1.0
 WRITTEN_ON = date(2026, 12, 1)  # the phrasings' absolute dates are counted from this day
+QUARTER_TOLERANCE = 2.0
 DAYS_PER_MONTH = 365.25 / 12
+QUARTER = re.compile(r"\bquarter\b", re.I)
 ABSOLUTE_DATE = re.compile(
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b|\bq[1-4]\b"
@@ -208,6 +211,8 @@ def expected_months(fact: Fact, today: date) -> tuple[float, float]:
     if ABSOLUTE_DATE.search(fact.text):
         elapsed = (today - WRITTEN_ON).days / DAYS_PER_MONTH
         return months - elapsed, ABSOLUTE_DATE_TOLERANCE
+    if QUARTER.search(fact.text):
+        return months, QUARTER_TOLERANCE
     return months, MONTHS_TOLERANCE
 
 

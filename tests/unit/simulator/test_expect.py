@@ -102,6 +102,8 @@ def test_a_fact_never_given_or_unknown_must_stay_unknown(phrasings: Phrasings) -
         (2, 4.9, WRITTEN_ON, True),  # "by April" counted from the day written: +-1
         (2, 2.5, date(2027, 1, 31), True),  # two months later it is 2 months off
         (2, 3.5, date(2027, 1, 31), False),
+        (4, 1.0, WRITTEN_ON, True),  # "the coming quarter": 3 months on, or January
+        (4, 5.5, WRITTEN_ON, False),
     ],
 )
 def test_timeline_months(
