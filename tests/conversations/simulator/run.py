@@ -111,7 +111,7 @@ async def run_conversation(
             if asked is None and await leads.lead(record.sender) is not None:
                 record.ended = "lead"
                 break
-            text = visitor.reply(asked, view.last_text, view.buttons)
+            text = visitor.reply(asked, view.last_text, view.buttons, view.not_understood)
         record.lead = await leads.lead(record.sender)
     except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
         record.ended = f"error: {type(exc).__name__}: {exc}"

@@ -90,7 +90,7 @@ class Plan:
 
 
 def compose(seed: int, phrasings: Phrasings, rubric: Rubric) -> Plan:
-    rng = random.Random(seed)
+    rng = random.Random(f"plan-{seed}")  # a string seed: neighbouring seeds draw apart
     temperature = rng.choice(TEMPERATURES)
     facts = {slot: _pick_fact(rng, phrasings, rubric, slot, temperature) for slot in FACT_SLOTS}
     facts["email"] = _tag_email(facts["email"], seed)
@@ -173,9 +173,10 @@ class Visitor:
     digressed: set[str] = field(default_factory=set)
     off_form_moves: int = 0
     clicked: bool = False
+    last_demand: str = ""
 
     def __post_init__(self) -> None:
-        self.rng = random.Random(self.plan.seed * 7919 + 1)
+        self.rng = random.Random(f"visitor-{self.plan.seed}")
 
     def opening(self) -> str:
         for slot in self.plan.volunteered:
@@ -183,11 +184,17 @@ class Visitor:
             self.volunteered.add(slot)
         return self._typed(self.plan.opening)
 
-    def reply(self, asked: str | None, last_text: str, buttons: Sequence[Button]) -> str:
+    def reply(
+        self,
+        asked: str | None,
+        last_text: str,
+        buttons: Sequence[Button] = (),
+        not_understood: bool = False,
+    ) -> str:
         """The next message: an answer to the asked slot, or a move towards qualifying."""
         if asked is not None and asked in self.plan.persona.facts:
             return self._answer(asked)
-        return self._move_on(last_text, buttons)
+        return self._move_on(last_text, buttons, not_understood)
 
     def _answer(self, slot: str) -> str:
         lines = self.phrasings.digressions
@@ -208,18 +215,22 @@ class Visitor:
         template = self.rng.choice(self.phrasings.answers[slot][style])
         return self._typed(template.replace("{value}", fact.text))
 
-    def _move_on(self, last_text: str, buttons: Sequence[Button]) -> str:
-        """Outside the form: click a goal button, ask for what the visitor came for, or
-        say yes to an offer (a bot message ending in a question)."""
+    def _move_on(self, last_text: str, buttons: Sequence[Button], not_understood: bool) -> str:
+        """Outside the form: click a goal button, ask for what the visitor came for (in
+        other words when the bot did not understand), or say yes to an offer (a bot
+        message ending in a question that is not a request to rephrase)."""
         self.off_form_moves += 1
         goal = [b for b in buttons if GOAL_BUTTON.search(f"{b.title} {b.payload}")]
         if goal and self.plan.clicks_buttons and not self.clicked:
             self.clicked = True
             return self.rng.choice(goal).payload
-        openings = self.phrasings.openings
-        if self.off_form_moves > 1 and last_text.rstrip().endswith("?"):
+        offer = last_text.rstrip().endswith("?") and not not_understood
+        if self.off_form_moves > 1 and offer:
             return self._typed(self.rng.choice(self.phrasings.digressions["affirm"]))
-        return self._typed(self.rng.choice(openings["demand"]))
+        lines = self.phrasings.openings["demand"]
+        fresh = [line for line in lines if line != self.last_demand] or list(lines)
+        self.last_demand = self.rng.choice(fresh)
+        return self._typed(self.last_demand)
 
     def _typed(self, text: str) -> str:
         return text.lower() if self.plan.lower_case else text
