@@ -14,7 +14,8 @@ unknown. The comparison of a stored lead with those facts is normalized:
 - authority: decision maker equal; role (its own line) equal ignoring case, spacing and
   a leading "the"/"a", and no role stored when none was said;
 - need: strong -> concrete, some -> vague, none -> none;
-- name and company: equal ignoring case and spacing; email: equal lower-cased;
+- name and company: equal ignoring case, spacing and punctuation at either end ("Acme
+  Co." is "Acme Co"); email: equal lower-cased;
 - a fact the visitor never gave must be stored as unknown (or not at all).
 """
 
@@ -37,6 +38,7 @@ ABSOLUTE_DATE_TOLERANCE = 1.0
 WRITTEN_ON = date(2026, 12, 1)  # the phrasings' absolute dates are counted from this day
 QUARTER_TOLERANCE = 2.0
 DAYS_PER_MONTH = 365.25 / 12
+_END_PUNCTUATION = " .,;:!?"
 QUARTER = re.compile(r"\bquarter\b", re.I)
 ABSOLUTE_DATE = re.compile(
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -262,7 +264,10 @@ def _check_text(slot: str, stored: Any, fact: Fact | None, same: Any) -> SlotChe
 
 
 def _same_words(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    def norm(text: str) -> str:
+        return " ".join(text.split()).strip(_END_PUNCTUATION).strip().casefold()
+
+    return norm(a) == norm(b)
 
 
 def _same_email(a: str, b: str) -> bool:

@@ -125,7 +125,7 @@ def test_authority_role_name_company_email_compare_normalized(phrasings: Phrasin
     lead = _lead(
         authority={"level": "decision_maker", "decision_maker": True, "role": "the owner"},
         name="bo  LINDQVIST",
-        company="heron tiles",
+        company="heron tiles.",
         email="Bo.L@herontiles.example",
         need={"level": "vague"},
     )
