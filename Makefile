@@ -13,7 +13,7 @@ setup:    ## only create the environments
 train:    ## only (re)train the model when its inputs changed
 	@scripts/setup.sh && scripts/train.sh >/dev/null
 
-eval:     ## NLU: intent macro-F1 and entity F1 on the held-out test set
+eval:     ## NLU F1 on the held-out test set, then 300 simulated visitors (SIM_N, SIM_SEED, SIM_SET)
 	@scripts/eval.sh
 
 bench:    ## turn latency and throughput vs stock Rasa and a stripped-down baseline
