@@ -217,7 +217,7 @@ def _strip_role(text: str) -> str:
     start = head.end() if head else 0
     m = role_tables().role.match(lowered, start)
     if m:
-        tail = re.match(r"\s+(?:at|of|for|with|in)\s+", lowered[m.end() :])
+        tail = re.match(r"(?<!\s)\s+(?:at|of|for|with|in)\s+", lowered[m.end() :])
         if tail:
             return text[m.end() + tail.end() :]
     return text
