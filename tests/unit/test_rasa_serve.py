@@ -67,3 +67,53 @@ print("ok")
 @needs_rasa_env
 def test_the_compiled_validator_accepts_and_refuses_what_rasa_does() -> None:
     run_ok("-c", CHECK, timeout=300)
+
+
+# --- The door and the tracker store (issue 16) -------------------------------------------
+
+STORE_CHECK = r"""
+import asyncio, runpy, sys, tempfile
+sys.argv = ["x"]
+module = runpy.run_path("scripts/rasa_serve.py", run_name="rasa_serve")
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+def tracker(sender):
+    t = DialogueStateTracker(sender, slots=[])
+    t.update(UserUttered("hi"))
+    return t
+
+async def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=f"{tmp}/t.db")
+        # Rasa's own session_scope: a lone surrogate in the sender id ends the process
+        try:
+            await store.save(tracker("\ud800"))
+        except SystemExit:
+            pass
+        else:
+            raise AssertionError("Rasa 3.6 no longer exits: the patch may be unnecessary")
+        SQLTrackerStore.session_scope = module["_session_scope"]
+        failures = []
+        module["_store_failures"].set(failures)
+        try:
+            await store.save(tracker("\ud800"))
+        except module["TrackerStoreDataError"] as error:
+            assert "\ud800" not in str(error)
+        else:
+            raise AssertionError("the database accepted a lone surrogate")
+        assert failures == ["UnicodeEncodeError"], failures
+        # the store still works for everyone else
+        await store.save(tracker("visitor-1"))
+        assert (await store.retrieve("visitor-1")).sender_id == "visitor-1"
+    print("ok")
+
+asyncio.run(main())
+"""
+
+
+@needs_rasa_env
+def test_a_database_error_fails_the_request_not_the_process() -> None:
+    run_ok("-c", STORE_CHECK, timeout=300)
