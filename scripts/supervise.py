@@ -91,11 +91,13 @@ class CrashLoop:
         return len(self._exits) >= self.limit
 
 
-def next_backoff(previous: float, uptime_s: float) -> float:
+def next_backoff(
+    previous: float, uptime_s: float, first: float = BACKOFF_FIRST_S, most: float = BACKOFF_MAX_S
+) -> float:
     """1 s, 2 s, 4 s ... up to 30 s; 1 s again after a process stayed up a minute."""
     if previous <= 0 or uptime_s >= STABLE_AFTER_S:
-        return BACKOFF_FIRST_S
-    return min(previous * 2, BACKOFF_MAX_S)
+        return first
+    return min(previous * 2, most)
 
 
 def _die_with_parent() -> None:
@@ -122,12 +124,15 @@ class Supervisor:
         *,
         crash_loop_exits: int = CRASH_LOOP_EXITS,
         crash_loop_window_s: float = CRASH_LOOP_WINDOW_S,
+        backoff_first_s: float = BACKOFF_FIRST_S,
+        backoff_max_s: float = BACKOFF_MAX_S,
     ) -> None:
         self.services = list(services)
         self.log_dir = log_dir
         self.pid_dir = pid_dir
         self.crash_loop_exits = crash_loop_exits
         self.crash_loop_window_s = crash_loop_window_s
+        self.backoff = (backoff_first_s, backoff_max_s)
         self.procs: dict[str, asyncio.subprocess.Process] = {}
         self.stopping = asyncio.Event()
         self.gave_up: str | None = None
@@ -199,8 +204,8 @@ class Supervisor:
                 )
                 self.stopping.set()
                 return
-            backoff = next_backoff(backoff, uptime)
-            say(f"{service.name}: restarting in {backoff:.0f} s")
+            backoff = next_backoff(backoff, uptime, *self.backoff)
+            say(f"{service.name}: restarting in {backoff:g} s")
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.stopping.wait(), timeout=backoff)
 

@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,8 @@ class Stack:
     token: str
     actions_url: str
     tracker_store_url: str
+    # The action server's and Rasa's processes (tests check that none exited).
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def say(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[str]:
         body = {"sender": sender, "message": text, "metadata": metadata or {}}
@@ -160,6 +162,7 @@ def running_stack(model: Path, workdir: Path, env: dict[str, str] | None = None)
             token=token,
             actions_url=f"http://127.0.0.1:{actions_port}",
             tracker_store_url=f"sqlite:///{workdir / 'tracker.db'}",
+            processes={"actions": procs[0], "rasa": procs[1]},
         )
     finally:
         for proc in procs:
