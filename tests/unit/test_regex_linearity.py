@@ -10,7 +10,9 @@ three orders of magnitude: a linear pattern needs milliseconds for all the input
 quadratic one minutes (the old email pattern: ~1 s at 10,000 characters, ~100 s at 100,000).
 So each pattern runs in a child process with a generous deadline (PATTERN_DEADLINE_S); one
 that misses it is named, the child is killed, and the run resumes with the next pattern.
-The deadline only separates "milliseconds" from "minutes"; it measures no speed.
+The deadline only separates "about a second" from "many minutes" (it is per pattern, over
+all the inputs: the linear ones take well under a second each even on a busy machine, the
+quadratic ones took 2-7 s each at only 8,000 characters); it measures no speed.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PATTERN_DEADLINE_S = 20.0
+PATTERN_DEADLINE_S = 60.0
 PROBE = [sys.executable, "-m", "tests.support.regex_probe"]
 
 
