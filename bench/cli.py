@@ -37,7 +37,7 @@ from typing import Any
 
 import aiohttp
 
-from bench import report
+from bench import long_messages, report
 from bench.cpu import CpuSnapshot, cpu_usage
 from bench.load import Client, LevelResult, Turn, parse_probe, run_level, warm_up
 from bench.memory import MemoryWatch, hwm_mib, tree_rss_mib
@@ -80,6 +80,8 @@ class Options:
     log_dir: Path
     target_level: int
     target_ratio: float
+    long_messages: bool = True
+    long_messages_only: bool = False
 
 
 def _int_list(raw: str) -> tuple[int, ...]:
@@ -193,6 +195,16 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         default=1.5,
         help="largest acceptable Leadbot p95 / stock Rasa p95 (default 1.5)",
     )
+    parser.add_argument(
+        "--no-long-messages",
+        action="store_true",
+        help="skip the slowest-single-message probe (2, 20 and 100 KB messages to Leadbot)",
+    )
+    parser.add_argument(
+        "--long-messages-only",
+        action="store_true",
+        help="only the slowest-single-message probe (Leadbot alone, no load levels)",
+    )
     args = parser.parse_args(argv)
 
     preset = QUICK if args.quick else FULL
@@ -200,7 +212,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
     conversations: tuple[int, ...] = args.conversations or _fit(preset.conversations, levels)
     if len(conversations) != len(levels):
         parser.error("--conversations needs one number per level")
-    only: tuple[str, ...] = args.only or SYSTEMS
+    only: tuple[str, ...] = ("leadbot",) if args.long_messages_only else (args.only or SYSTEMS)
     for system in only:
         model = getattr(args, f"{system}_model")
         if model is None or not Path(model).is_file():
@@ -224,6 +236,8 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         log_dir=args.log_dir,
         target_level=args.target_level,
         target_ratio=args.target_ratio,
+        long_messages=not args.no_long_messages,
+        long_messages_only=args.long_messages_only,
     )
 
 
@@ -322,6 +336,7 @@ class Running:
     tracer: ActionTracer | None
     watches: dict[str, MemoryWatch]
     result: dict[str, Any]
+    base_url: str = ""
 
 
 async def start_system(
@@ -412,7 +427,7 @@ async def start_system(
     watches = {name: MemoryWatch(pid) for name, pid in pids.items()}
     for watch in watches.values():
         stack.push_async_callback(watch.stop)
-    return Running(system, script, client, pids, tmp, tracer, watches, result)
+    return Running(system, script, client, pids, tmp, tracer, watches, result, base_url)
 
 
 def chunk_sizes(conversations: int, concurrency: int, rounds: int) -> list[int]:
@@ -563,8 +578,13 @@ async def _run(opts: Options, registry: Registry) -> dict[str, Any]:
         for run in running.values():
             for watch in run.watches.values():
                 watch.start()
-        for level, conversations in zip(opts.levels, opts.conversations, strict=True):
-            await bench_level(running, opts, level, conversations)
+        if not opts.long_messages_only:
+            for level, conversations in zip(opts.levels, opts.conversations, strict=True):
+                await bench_level(running, opts, level, conversations)
+        if opts.long_messages and "leadbot" in running:
+            _say("leadbot: the slowest single message (2, 20 and 100 KB)")
+            run = running["leadbot"]
+            run.result["long_messages"] = await long_messages.measure(run.base_url)
         for run in running.values():
             await finish_system(run)
             results["systems"][run.system] = run.result

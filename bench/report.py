@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench import long_messages
 from bench.stats import ratio
 
 # Other processes using more than this many cores during a level make its figures suspect.
@@ -298,6 +299,9 @@ def render(results: dict[str, Any]) -> str:
             for turn in transcript:
                 bot = " / ".join(turn.get("bot", [])) or ("(no reply)" if turn["ok"] else "ERROR")
                 out.append(f"  > {turn['user']:<24} {turn['ms']:>5} ms  {bot[:90]}")
+
+    if leadbot and leadbot.get("long_messages"):
+        out.extend(long_messages.render(leadbot["long_messages"]))
 
     out.append("")
     out.extend(_target_lines(results.get("target") or {}, "Target"))

@@ -4,7 +4,8 @@
 # bench/baseline (a stripped-down pipeline). Sets up what is missing, trains the models when
 # their inputs changed (cached by hash like scripts/train.sh), then runs the benchmark
 # (bench/cli.py) in the app environment. Extra arguments go to it: scripts/bench.sh --quick,
-# --help, --only baseline,stock.
+# --help, --only baseline,stock, --long-messages-only (the slowest single message of 2, 20
+# and 100 KB through Leadbot's Rasa, no load levels).
 # Results: a table on stdout and var/bench/results.json.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -25,6 +26,7 @@ for arg in "$@"; do
   case "$arg" in
     -h|--help) exec "$APP_PY" -m bench --help ;;
     --only=*) only="${arg#--only=}" ;;
+    --long-messages-only) only="leadbot" ;;
   esac
   [ "$prev" = "--only" ] && only="$arg"
   prev="$arg"

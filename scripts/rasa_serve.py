@@ -10,14 +10,57 @@ event is checked against its own shape only (the same jsonschema rules, a tenth 
 time); a response that fails goes through the whole schema, which words the error
 exactly as Rasa does. Runs in the rasa environment:
 
+And two guards, so that one hostile request never takes the site's chat down:
+
+- The door (`_guard_request`, a Sanic request middleware): a channel webhook's sender id
+  must be a short printable id and its message a string no longer than
+  LEADBOT_MAX_MESSAGE_CHARS (bot/limits.py, the same limit the public gateway enforces);
+  `/model/parse` and `/conversations/<id>/messages` texts obey the same cap, and every
+  `<conversation_id>` in a path must be such an id. Anything else is refused with a 4xx
+  before NLU runs (a 100 KB message held Rasa's one event loop for seconds; a lone
+  surrogate in a sender id stopped the process, see below). Bodies over 1 MB are refused
+  by Sanic before they are read.
+- The tracker store: Rasa 3.6's `SQLTrackerStore.session_scope` turns any `ValueError`
+  raised inside a database session into `sys.exit` (it means "the PostgreSQL schema named
+  by POSTGRESQL_SCHEMA is missing"), and drivers raise `ValueError` for data they refuse (a
+  lone surrogate on SQLite, a NUL on PostgreSQL). Here only the schema check keeps that
+  meaning; any other `ValueError` fails the one request: logged with the conversation id
+  (never the text), answered 503.
+
+Runs in the rasa environment:
+
     .venv/rasa/bin/python scripts/rasa_serve.py run --model ... (any rasa arguments)
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
+import logging
+import os
+import re
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # bot/limits.py: standard library only, shared with the gateway
+    sys.path.insert(0, str(ROOT))
+
+from bot.limits import (  # noqa: E402
+    has_lone_surrogate,
+    is_conversation_id,
+    max_message_chars,
+)
+
+logger = logging.getLogger("leadbot.rasa_serve")
+
+# Sanic refuses larger bodies (413) before reading them. A message at the cap, each
+# character escaped as \uXXXX, plus page-context metadata fits many times over.
+MAX_BODY_BYTES = 1_000_000
 
 
 @functools.cache
@@ -89,11 +132,198 @@ def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
     raise error
 
 
+# --- The door --------------------------------------------------------------------------
+
+_CHANNEL_WEBHOOK = re.compile(r"/webhooks/[^/]{1,64}/webhook")
+# HTTP API endpoints (token-protected) whose JSON body carries a text for NLU.
+_TEXT_ENDPOINTS = re.compile(r"/model/parse|/conversations/[^/]{1,200}/messages")
+_ID_RULE = "1-128 letters, digits, '.', '_', ':' or '-'"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a request is refused, without echoing any of it (it may hold personal data)."""
+
+    status: int
+    reason: str
+
+
+def check_channel_message(body: Any, limit: int) -> Refusal | None:
+    """A channel webhook's body (REST: sender, message, metadata, input_channel)."""
+    if not isinstance(body, dict):
+        return Refusal(400, "the body must be a JSON object")
+    sender = body.get("sender")
+    if sender is not None and not is_conversation_id(sender):
+        return Refusal(400, f"sender must be {_ID_RULE}")
+    refused = check_text(body.get("message"), limit, "message")
+    if refused is not None:
+        return refused
+    channel = body.get("input_channel")
+    if channel is not None and not is_conversation_id(channel):
+        return Refusal(400, f"input_channel must be {_ID_RULE}")
+    metadata = body.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        return Refusal(400, "metadata must be a JSON object")
+    return None
+
+
+def check_text(text: Any, limit: int, field: str) -> Refusal | None:
+    """A visitor's text: a string of at most `limit` characters, valid Unicode."""
+    if not isinstance(text, str):
+        return Refusal(400, f"{field} must be a string")
+    if len(text) > limit:
+        return Refusal(413, f"{field} longer than {limit} characters")
+    if has_lone_surrogate(text):
+        return Refusal(400, f"{field} is not valid Unicode text")
+    return None
+
+
+def check_request(
+    method: str, path: str, match_info: dict[str, Any], body: Any, limit: int
+) -> Refusal | None:
+    """The whole door: None lets the request through to Rasa."""
+    conversation_id = match_info.get("conversation_id")
+    if conversation_id is not None and not is_conversation_id(conversation_id):
+        return Refusal(400, f"the conversation id must be {_ID_RULE}")
+    if method != "POST":
+        return None
+    if _CHANNEL_WEBHOOK.fullmatch(path):
+        return check_channel_message(body, limit)
+    if _TEXT_ENDPOINTS.fullmatch(path):
+        if not isinstance(body, dict):
+            return Refusal(400, "the body must be a JSON object")
+        return check_text(body.get("text"), limit, "text")
+    return None
+
+
+def _needs_body(method: str, path: str) -> bool:
+    return method == "POST" and bool(
+        _CHANNEL_WEBHOOK.fullmatch(path) or _TEXT_ENDPOINTS.fullmatch(path)
+    )
+
+
+# --- The tracker store -----------------------------------------------------------------
+
+# The failures of this request's tracker store sessions (a list set per request, shared
+# with whatever task serves it).
+_store_failures: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "leadbot_store_failures", default=None
+)
+_conversation: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "leadbot_conversation", default="?"
+)
+
+
+class TrackerStoreDataError(Exception):
+    """The database refused this conversation's data (the driver's ValueError)."""
+
+
+@contextlib.contextmanager
+def _session_scope(self: Any) -> Iterator[Any]:
+    """SQLTrackerStore.session_scope, with Rasa's exit kept for its own meaning only."""
+    from rasa.core.tracker_store import ensure_schema_exists
+    from rasa.shared.utils.cli import print_error_and_exit
+
+    session = self.sessionmaker()
+    try:
+        try:
+            ensure_schema_exists(session)
+        except ValueError as error:  # the schema named by POSTGRESQL_SCHEMA is missing
+            print_error_and_exit(
+                f"Requested PostgreSQL schema '{error}' was not found in the database. To "
+                f"continue, please create the schema by running 'CREATE DATABASE {error};' "
+                f"or unset the 'POSTGRESQL_SCHEMA' environment variable in order to "
+                f"use the default schema. Exiting application."
+            )
+        try:
+            yield session
+        except ValueError as error:
+            conversation = _conversation.get()
+            logger.error(
+                "tracker store refused conversation %s: %s (this request fails, the server "
+                "goes on)",
+                conversation,
+                type(error).__name__,
+            )
+            failures = _store_failures.get()
+            if failures is not None:
+                failures.append(type(error).__name__)
+            raise TrackerStoreDataError(type(error).__name__) from None
+    finally:
+        session.close()
+
+
+# --- Wiring into Rasa's Sanic app ------------------------------------------------------
+
+
+def _json_response(status: int, reason: str) -> Any:
+    from sanic import response
+
+    return response.json({"error": reason}, status=status)
+
+
+def _install_guards(app: Any, limit: int) -> None:
+    app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
+
+    async def guard_request(request: Any) -> Any:
+        _store_failures.set([])
+        method, path = request.method, request.path
+        body = request.json if _needs_body(method, path) else None
+        match_info = dict(request.match_info or {})
+        refused = check_request(method, path, match_info, body, limit)
+        if refused is not None:
+            return _json_response(refused.status, refused.reason)
+        sender = body.get("sender") if isinstance(body, dict) else None
+        _conversation.set(str(match_info.get("conversation_id") or sender or "default"))
+        return None
+
+    async def report_store_failure(request: Any, response: Any) -> Any:
+        if _store_failures.get():
+            return _json_response(
+                503, "the conversation store refused this request; the server goes on"
+            )
+        return None
+
+    app.register_middleware(guard_request, "request")
+    app.register_middleware(report_store_failure, "response")
+
+
+def _redact_text(logger_: Any, method: str, event: dict[str, Any]) -> dict[str, Any]:
+    """structlog processor: Rasa's REST channel logs the visitor's text with any failure
+    ("rest.message.received.failure"); keep its length only."""
+    if event.get("event", "").startswith("rest.message.received") and "text" in event:
+        text = event["text"]
+        event["text"] = f"<{len(text)} characters>" if isinstance(text, str) else "<not text>"
+    return event
+
+
+def _patched_configure_app(original: Any, limit: int) -> Any:
+    def configure_app(*args: Any, **kwargs: Any) -> Any:
+        import structlog
+
+        app = original(*args, **kwargs)
+        _install_guards(app, limit)
+        processors = list(structlog.get_config().get("processors", []))
+        structlog.configure(processors=[_redact_text, *processors])
+        return app
+
+    return configure_app
+
+
 def main() -> None:
+    try:
+        limit = max_message_chars(os.environ)
+    except ValueError as error:
+        sys.exit(f"error: {error}")
+
+    import rasa.core.run
     from rasa.__main__ import main as rasa_main
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.tracker_store import SQLTrackerStore
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    SQLTrackerStore.session_scope = _session_scope  # type: ignore[assignment]
+    rasa.core.run.configure_app = _patched_configure_app(rasa.core.run.configure_app, limit)
     sys.argv = ["rasa", *sys.argv[1:]]
     rasa_main()
 

@@ -70,12 +70,13 @@ _OTHER_BEFORE = re.compile(
     r"(?:the\s+|a\s+|an\s+|our\s+|my\s+)?"
     r"|\b(?:boss|manager|he|she|they|who)\s+is\s+(?:the\s+|a\s+|an\s+|our\s+)?)$"
 )
+# `(?<!\s)`: tried once per run of spaces, not from each of them (linear).
 _OTHER_AFTER = re.compile(
-    r"'s\b|\s+(?:decides|signs|approves|has\s+the\s+final\s+say|makes\s+the\s+(?:call|decision)"
+    r"'s\b|(?<!\s)\s+(?:decides|signs|approves|has\s+the\s+final\s+say|makes\s+the\s+(?:call|decision)"
     r"|will\s+decide|needs\s+to\s+(?:approve|sign)|does\b)"
 )
 _LEAD_NOT_ROLE = re.compile(
-    r"\s+(?:gen|generation|qualification|scoring|magnets?|forms?|management|nurturing|routing)\b"
+    r"(?<!\s)\s+(?:gen|generation|qualification|scoring|magnets?|forms?|management|nurturing|routing)\b"
 )
 
 

@@ -29,9 +29,10 @@ _NAME_LEAD_IN = re.compile(
     re.IGNORECASE,
 )
 # Where the name ends: "Bob from Acme", "Sophie, CTO", "Al here, thanks".
+# Linear: it starts only where a run of spaces starts, and `(?<=\s)` stands for "\s+ before".
 _NAME_END = re.compile(
-    r"\s*(?:[,;!?()]|\s-\s|(?<=[^\W\d_]{2})\.(?:\s|$)|\s+(?:from|at|with|of|and|here|thanks|thank"
-    r"|cheers|but|working|who|i'm|i|we|my|btw)\b).*$",
+    r"(?<!\s)\s*(?:[,;!?()]|(?<=\s)-\s|(?<=[^\W\d_]{2})\.(?:\s|$)|(?<=\s)(?:from|at|with|of|and"
+    r"|here|thanks|thank|cheers|but|working|who|i'm|i|we|my|btw)\b).*$",
     re.IGNORECASE | re.DOTALL,
 )
 _NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[\s'.-]+[^\W\d_]+)*\.?$")
@@ -156,9 +157,9 @@ _COMPANY_LEAD_IN = re.compile(
     r"|(?:i'm\s+)?(?:working|employed)\s+(?:at|for|by)|at|for|from|with)\s+",
     re.IGNORECASE,
 )
-_COMPANY_END = re.compile(
-    r"\s*(?:[,;!?()]|\s-\s|\.\s|\s+(?:as\s+(?:a|an|the)|where|and\s+i|but|thanks|thank\s+you"
-    r"|cheers|btw)\b).*$",
+_COMPANY_END = re.compile(  # linear, as _NAME_END
+    r"(?<!\s)\s*(?:[,;!?()]|(?<=\s)-\s|\.\s|(?<=\s)(?:as\s+(?:a|an|the)|where|and\s+i|but|thanks"
+    r"|thank\s+you|cheers|btw)\b).*$",
     re.IGNORECASE | re.DOTALL,
 )
 _SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
@@ -216,7 +217,7 @@ def _strip_role(text: str) -> str:
     start = head.end() if head else 0
     m = role_tables().role.match(lowered, start)
     if m:
-        tail = re.match(r"\s+(?:at|of|for|with|in)\s+", lowered[m.end() :])
+        tail = re.match(r"(?<!\s)\s+(?:at|of|for|with|in)\s+", lowered[m.end() :])
         if tail:
             return text[m.end() + tail.end() :]
     return text

@@ -27,13 +27,17 @@ PLACEHOLDER_DOMAINS = frozenset({"example.com", "example.org", "example.net", "e
 # Country endings under a brand: yahoo.co.uk, hotmail.com.br, outlook.com.au, ...
 _SECOND_LEVEL = frozenset({"co", "com", "net", "org", "ne", "or", "ac"})
 
-_CANDIDATE = re.compile(r"[^\s<>()\[\]{},;:\"'`]+@[^\s<>()\[\]{},;:\"'`]+")
-_OBFUSCATED_AT = re.compile(r"\s*[\[(]\s*at\s*[\])]\s*", re.IGNORECASE)
-_OBFUSCATED_DOT = re.compile(r"\s*[\[(]\s*dot\s*[\])]\s*", re.IGNORECASE)
+# Each pattern starts only where a run of its first characters starts (the lookbehinds):
+# tried from every position of a long run, they were quadratic; this way they are linear.
+_CANDIDATE = re.compile(
+    r"(?<![^\s<>()\[\]{},;:\"'`])[^\s<>()\[\]{},;:\"'`]+@[^\s<>()\[\]{},;:\"'`]+"
+)
+_OBFUSCATED_AT = re.compile(r"(?<!\s)\s*[\[(]\s*at\s*[\])]\s*", re.IGNORECASE)
+_OBFUSCATED_DOT = re.compile(r"(?<!\s)\s*[\[(]\s*dot\s*[\])]\s*", re.IGNORECASE)
 _EDGE_PUNCT = ".!?…-_*~"
 # "jane at acme dot io": only read when there is no "@" at all.
 _SPELLED = re.compile(
-    r"(?P<local>[\w.+-]+)\s+at\s+(?P<host>[\w-]+(?:\s+dot\s+[\w-]+)+)", re.IGNORECASE
+    r"(?<![\w.+-])(?P<local>[\w.+-]+)\s+at\s+(?P<host>[\w-]+(?:\s+dot\s+[\w-]+)+)", re.IGNORECASE
 )
 
 

@@ -295,7 +295,7 @@ _YEAR_CONTEXT = re.compile(
     r"|\bduring|\bend|\bearly|\bmid|\blate)\s*$"
 )
 _DATE = re.compile(r"\b\d{1,4}[-./]\d{1,2}[-./]\d{2,4}\b|\b\d{1,2}/\d{2,4}\b")
-_RANGE_GAP = re.compile(r"\s*(?:-|to|and|or|till|until|up\s+to)\s*")
+_RANGE_GAP = re.compile(r"(?<!\s)\s*(?:-|to|and|or|till|until|up\s+to)\s*")
 _BETWEEN = re.compile(r"\b(?:between|from|range|ranging)\s*(?:of\s+)?(?:about\s+|around\s+)?$")
 
 

@@ -277,7 +277,8 @@ _FILLER = re.compile(
     r"|(?:looking|trying|hoping)\s+(?:for|to)\s+|(?:need|want)(?:\s+to)?\s+)",
     re.IGNORECASE,
 )
-_TRAILING = re.compile(r"[\s.,;:!?…\-]+$")
+# Starts only where a run of these starts: linear (`[...]+$` alone retries from each one).
+_TRAILING = re.compile(r"(?<![\s.,;:!?…\-])[\s.,;:!?…\-]+$")
 
 
 def summarize(text: str) -> str:

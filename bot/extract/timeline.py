@@ -200,7 +200,7 @@ DURATION = re.compile(
     rf"(?P<half>\s+and\s+a\s+half)?"
 )
 _NOT_AHEAD_BEFORE = re.compile(r"(?:\bfor|\bsince|\bpast|\blast|\bprevious)\s+(?:the\s+)?$")
-_NOT_AHEAD_AFTER = re.compile(r"\s+(?:ago|already|now)\b")
+_NOT_AHEAD_AFTER = re.compile(r"(?<!\s)\s+(?:ago|already|now)\b")
 
 _REL = r"this|next|the\s+next|coming|the\s+coming|current|following"
 _QUAL = (

@@ -17,10 +17,10 @@ needs_rasa_env = pytest.mark.skipif(
 )
 
 
-def run_ok(*args: str, timeout: float = 600) -> None:
+def run_ok(*args: str, timeout: float = 600, env: dict[str, str] | None = None) -> None:
     """`python ARGS...` in the rasa environment from the project root; fails the test with
     the end of its output unless it exits 0 and prints "ok" last."""
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore", **(env or {}))
     result = subprocess.run(
         [str(RASA_PY), *args],
         cwd=ROOT,

@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +38,20 @@ def trained_model() -> Path | None:
     return models[-1] if models else None
 
 
+def rasa_start_limit() -> float:
+    """Seconds Rasa may take to load its model: 300, or LEADBOT_TEST_RASA_START_S (a busy
+    shared machine can need more)."""
+    return float(os.environ.get("LEADBOT_TEST_RASA_START_S") or 300)
+
+
 @dataclass
 class Stack:
     rasa_url: str
     token: str
     actions_url: str
     tracker_store_url: str
+    # The action server's and Rasa's processes (tests check that none exited).
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def say(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[str]:
         body = {"sender": sender, "message": text, "metadata": metadata or {}}
@@ -154,12 +162,13 @@ def running_stack(model: Path, workdir: Path, env: dict[str, str] | None = None)
             )
         rasa_url = f"http://127.0.0.1:{rasa_port}"
         _wait_ready(f"http://127.0.0.1:{actions_port}/health", procs[:1], logs[:1], 60)
-        _wait_ready(f"{rasa_url}/status?token={token}", procs, logs, 300)
+        _wait_ready(f"{rasa_url}/status?token={token}", procs, logs, rasa_start_limit())
         yield Stack(
             rasa_url=rasa_url,
             token=token,
             actions_url=f"http://127.0.0.1:{actions_port}",
             tracker_store_url=f"sqlite:///{workdir / 'tracker.db'}",
+            processes={"actions": procs[0], "rasa": procs[1]},
         )
     finally:
         for proc in procs:

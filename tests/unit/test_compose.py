@@ -7,12 +7,14 @@ run script read, so the production shape does not drift from the one we test.
 from __future__ import annotations
 
 import re
+import runpy
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from bot.limits import DEFAULT_MAX_MESSAGE_CHARS, MAX_MESSAGE_CHARS_ENV
 from bot.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,6 +30,13 @@ def compose() -> dict[str, Any]:
 def service(compose: dict[str, Any], name: str) -> dict[str, Any]:
     result: dict[str, Any] = compose["services"][name]
     return result
+
+
+def _supervised(name: str) -> Any:
+    """The Service scripts/supervise.py starts under `make run` (default ports)."""
+    module = runpy.run_path(str(ROOT / "scripts" / "supervise.py"), run_name="supervise")
+    services = module["leadbot_services"](Path("models/m.tar.gz"), {"RASA_TOKEN": "t"})
+    return next(s for s in services if s.name == name)
 
 
 def flag(command: list[str], name: str) -> str:
@@ -50,13 +59,17 @@ def test_rasa_matches_the_run_script_and_the_production_endpoints(compose: dict[
     rasa = service(compose, "rasa")
     command = rasa["command"]
     run_script = (ROOT / "scripts" / "run.sh").read_text()
+    # run.sh hands the processes to the supervisor, which builds their command lines
+    assert "scripts/supervise.py" in run_script
+    local = _supervised("rasa").argv
     for option in ("--enable-api", "--auth-token", "--credentials", "--endpoints", "--port"):
         assert option in command
-        assert option in run_script, f"scripts/run.sh does not pass {option}"
+        assert option in local, f"scripts/supervise.py does not pass {option}"
     assert flag(command, "--port") == "5005"
     assert command[:2] == ["python", "scripts/rasa_serve.py"]
     assert (ROOT / command[1]).exists()
-    assert "scripts/rasa_serve.py run" in run_script
+    assert local[1:3] == ("scripts/rasa_serve.py", "run")
+    assert flag(list(local), "--port") == "5005"
     assert 'RASA_PORT="${RASA_PORT:-5005}"' in run_script
     endpoints_file = ROOT / flag(command, "--endpoints")
     assert endpoints_file.exists()
@@ -124,3 +137,50 @@ def test_dockerfiles_exist_and_install_the_locked_requirements(compose: dict[str
         assert "requirements/" in dockerfile
         assert ".lock" in dockerfile
         assert "python:3.10" in dockerfile
+
+
+def test_every_service_restarts_and_has_a_health_check(compose: dict[str, Any]) -> None:
+    for name, spec in compose["services"].items():
+        assert spec.get("restart") in ("unless-stopped", "always"), name
+        assert spec.get("healthcheck", {}).get("test"), f"{name} has no health check"
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("rasa", "http://127.0.0.1:5005/status?token="),
+        ("actions", "http://127.0.0.1:5055/health"),
+        ("bot", "http://127.0.0.1:8080/healthz"),
+    ],
+)
+def test_health_checks_probe_the_right_endpoint(
+    compose: dict[str, Any], name: str, url: str
+) -> None:
+    probe = " ".join(service(compose, name)["healthcheck"]["test"])
+    assert url in probe
+    # the same endpoint the supervisor waits for under `make run`
+    local = _supervised(name).health_url
+    assert local is not None
+    assert local.split("?")[0].rsplit("/", 1)[1] == url.split("?")[0].rsplit("/", 1)[1]
+    if name == "rasa":
+        assert "RASA_TOKEN" in probe
+        assert "RASA_TOKEN" in service(compose, "rasa")["environment"]
+
+
+def test_the_healthz_route_exists() -> None:
+    from bot.web.routes_health import routes
+
+    assert any(getattr(r, "path", None) == "/healthz" for r in routes)
+
+
+def test_both_doors_share_one_message_cap(compose: dict[str, Any]) -> None:
+    rasa = service(compose, "rasa")["environment"][MAX_MESSAGE_CHARS_ENV]
+    bot = service(compose, "bot")["environment"][MAX_MESSAGE_CHARS_ENV]
+    assert rasa == bot == f"${{{MAX_MESSAGE_CHARS_ENV}:-{DEFAULT_MAX_MESSAGE_CHARS}}}"
+
+
+def test_services_wait_for_what_they_need_to_be_healthy(compose: dict[str, Any]) -> None:
+    depends = service(compose, "rasa")["depends_on"]
+    assert depends["actions"]["condition"] == "service_healthy"
+    assert depends["postgres"]["condition"] == "service_healthy"
+    assert depends["redis"]["condition"] == "service_healthy"

@@ -4,6 +4,11 @@ environment (a subprocess: rasa isn't importable here)."""
 
 from __future__ import annotations
 
+import os
+
+import psycopg
+import pytest
+
 from tests.support.rasa_env import needs_rasa_env, run_ok
 
 CHECK = r"""
@@ -67,3 +72,118 @@ print("ok")
 @needs_rasa_env
 def test_the_compiled_validator_accepts_and_refuses_what_rasa_does() -> None:
     run_ok("-c", CHECK, timeout=300)
+
+
+# --- The door and the tracker store (issue 16) -------------------------------------------
+
+STORE_CHECK = r"""
+import asyncio, runpy, sys, tempfile
+sys.argv = ["x"]
+module = runpy.run_path("scripts/rasa_serve.py", run_name="rasa_serve")
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+def tracker(sender):
+    t = DialogueStateTracker(sender, slots=[])
+    t.update(UserUttered("hi"))
+    return t
+
+async def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=f"{tmp}/t.db")
+        # Rasa's own session_scope: a lone surrogate in the sender id ends the process
+        try:
+            await store.save(tracker("\ud800"))
+        except SystemExit:
+            pass
+        else:
+            raise AssertionError("Rasa 3.6 no longer exits: the patch may be unnecessary")
+        SQLTrackerStore.session_scope = module["_session_scope"]
+        failures = []
+        module["_store_failures"].set(failures)
+        try:
+            await store.save(tracker("\ud800"))
+        except module["TrackerStoreDataError"] as error:
+            assert "\ud800" not in str(error)
+        else:
+            raise AssertionError("the database accepted a lone surrogate")
+        assert failures == ["UnicodeEncodeError"], failures
+        # the store still works for everyone else
+        await store.save(tracker("visitor-1"))
+        assert (await store.retrieve("visitor-1")).sender_id == "visitor-1"
+    print("ok")
+
+asyncio.run(main())
+"""
+
+
+@needs_rasa_env
+def test_a_database_error_fails_the_request_not_the_process() -> None:
+    run_ok("-c", STORE_CHECK, timeout=300)
+
+
+PG_STORE_CHECK = r"""
+import asyncio, os, runpy, sys, uuid
+sys.argv = ["x"]
+module = runpy.run_path("scripts/rasa_serve.py", run_name="rasa_serve")
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+url = sa.engine.make_url(os.environ["PG_URL"])
+
+def tracker(sender):
+    t = DialogueStateTracker(sender, slots=[])
+    t.update(UserUttered("hi"))
+    return t
+
+async def main():
+    name = f"leadbot_rasa_serve_{uuid.uuid4().hex[:8]}"
+    store = SQLTrackerStore(
+        Domain.empty(), dialect="postgresql", host=url.host, port=url.port or 5432,
+        username=url.username, password=url.password, db=name, login_db=url.database,
+    )
+    try:
+        # Rasa's own session_scope: psycopg2's ValueError for a NUL ends the process
+        try:
+            await store.save(tracker("a\x00b"))
+        except SystemExit:
+            pass
+        else:
+            raise AssertionError("Rasa 3.6 no longer exits on a NUL")
+        SQLTrackerStore.session_scope = module["_session_scope"]
+        try:
+            await store.save(tracker("a\x00b"))
+        except module["TrackerStoreDataError"]:
+            pass
+        else:
+            raise AssertionError("PostgreSQL accepted a NUL")
+        await store.save(tracker("visitor-1"))
+        assert (await store.retrieve("visitor-1")).sender_id == "visitor-1"
+    finally:
+        store.engine.dispose()
+        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    print("ok")
+
+asyncio.run(main())
+"""
+
+
+@needs_rasa_env
+@pytest.mark.postgres
+def test_a_nul_in_a_sender_id_on_postgresql_fails_the_request_not_the_process() -> None:
+    server = os.environ.get(
+        "LEADBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+    )
+    try:
+        psycopg.connect(server, connect_timeout=3).close()
+    except psycopg.OperationalError as error:
+        pytest.skip(f"PostgreSQL not reachable ({str(error).strip()[:80]})")
+    run_ok("-c", PG_STORE_CHECK, timeout=300, env={"PG_URL": server})
