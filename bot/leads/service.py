@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any, Literal
 
 from bot.facts import Authority, Budget, EmailCheck, Need, Timeline
+from bot.leads import clean
 from bot.leads.keys import email_key, normalize_email
 from bot.leads.models import Consent, Conversation, Lead, ScoreHistory, new_id, utcnow
 from bot.leads.repository import LeadFilter
@@ -49,6 +50,9 @@ class ScoreRecord:
     def __post_init__(self) -> None:
         if self.route not in _ROUTES:
             raise ValueError(f"route must be one of {_ROUTES}, not {self.route!r}")
+        # The breakdown quotes the visitor's words as evidence.
+        evidence = clean.json_like(self.breakdown, clean.MAX_MESSAGE_CHARS)
+        object.__setattr__(self, "breakdown", evidence)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ScoreRecord:
@@ -74,6 +78,7 @@ class TranscriptEntry:
         if self.sender not in _SENDERS:
             raise ValueError(f"sender must be one of {_SENDERS}, not {self.sender!r}")
         _require_aware(self.at, "TranscriptEntry.at")
+        object.__setattr__(self, "text", clean.text(self.text))
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,7 @@ class ConsentInput:
 
     def __post_init__(self) -> None:
         _require_aware(self.given_at, "ConsentInput.given_at")
+        object.__setattr__(self, "text", clean.optional(self.text))
 
 
 @dataclass(frozen=True)
@@ -111,8 +117,26 @@ class LeadInput:
     consents: Sequence[ConsentInput] = ()
 
     def __post_init__(self) -> None:
+        """Cleans every text once, here (bot.leads.clean): what is stored, spooled and
+        read back is the same text on every database."""
         if not self.conversation_id:
             raise ValueError("conversation_id is required")
+        cleaned = {
+            "conversation_id": clean.identifier(self.conversation_id),
+            "budget": clean.fact(self.budget),
+            "authority": clean.fact(self.authority),
+            "need": clean.fact(self.need),
+            "timeline": clean.fact(self.timeline),
+            "email": clean.fact(self.email),
+            "name": clean.optional(self.name),
+            "company": clean.optional(self.company),
+            "source": clean.json_like(self.source),
+            "metadata": clean.json_like(self.metadata),
+            "transcript": tuple(self.transcript),
+            "consents": tuple(self.consents),
+        }
+        for name, value in cleaned.items():
+            object.__setattr__(self, name, value)
 
 
 @dataclass(frozen=True)

@@ -203,6 +203,21 @@ SCHEMAS: dict[str, Schema] = {
             ),
         }
     ),
+    "QuarantineEntry": _object(
+        {
+            "file": {"type": "string", "description": "The entry's file in the quarantine."},
+            "conversation_id": _maybe("string", description="None for an unreadable file."),
+            "reason": {"type": "string", "description": "Error class and SQLSTATE."},
+            "quarantined_at": {"type": "string"},
+        }
+    ),
+    "Quarantine": _object(
+        {
+            "items": {"type": "array", "items": _ref("QuarantineEntry")},
+            "total": {"type": "integer", "minimum": 0},
+        },
+        description="Leads the database refused for their content, kept on disk.",
+    ),
     "Health": {
         "type": "object",
         "required": ["status", "database"],
@@ -335,6 +350,17 @@ PATHS: dict[str, Schema] = {
             "responses": {
                 "200": _json(_ref("LeadDetail"), "The lead."),
                 **_errors("401", "404", "503"),
+            },
+        }
+    },
+    "/api/quarantine": {
+        "get": {
+            "operationId": "listQuarantine",
+            "summary": "Leads the database refused for their content (dead letters)",
+            "description": "Where and why, never the lead's personal data.",
+            "responses": {
+                "200": _json(_ref("Quarantine"), "Every quarantined lead."),
+                **_errors("400", "401"),
             },
         }
     },
