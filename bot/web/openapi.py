@@ -223,6 +223,19 @@ SCHEMAS: dict[str, Schema] = {
         "required": ["status", "database"],
         "properties": {"status": {"enum": ["ok", "degraded"]}, "database": {"type": "string"}},
     },
+    "Readiness": {
+        "type": "object",
+        "required": ["status", "database", "quarantined_leads"],
+        "properties": {
+            "status": {"enum": ["ok", "degraded"]},
+            "database": {"type": "string"},
+            "quarantined_leads": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Leads the database refused, waiting for a person.",
+            },
+        },
+    },
 }
 
 _ERROR = _ref("Error")
@@ -397,6 +410,17 @@ PATHS: dict[str, Schema] = {
             "summary": "This document",
             "security": [],
             "responses": {"200": _json({"type": "object"}, "The OpenAPI document.")},
+        }
+    },
+    "/readyz": {
+        "get": {
+            "operationId": "readiness",
+            "summary": "Readiness: database check and the quarantine count",
+            "security": [],
+            "responses": {
+                "200": _json(_ref("Readiness"), "Ready."),
+                "503": _json(_ref("Readiness"), "The database is not answering."),
+            },
         }
     },
     "/healthz": {

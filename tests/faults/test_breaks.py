@@ -238,6 +238,8 @@ async def test_a_refused_spooled_lead_goes_to_the_quarantine_and_the_drain_goes_
     listing = await response.json()
     assert listing["total"] == 1
     assert listing["items"][0]["conversation_id"] == "conv-jane"
+    ready = await (await client.get("/readyz")).json()
+    assert ready == {"status": "ok", "database": "ok", "quarantined_leads": 1}
 
 
 async def test_a_refused_capture_is_quarantined_and_the_visitor_is_told_only_if_kept(

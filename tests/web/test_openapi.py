@@ -43,6 +43,7 @@ async def test_the_document_is_served_without_a_token(start_app: StartApp) -> No
         "/api/people/{email}",
         "/api/openapi.json",
         "/healthz",
+        "/readyz",
     }
     assert document["components"]["securitySchemes"] == {
         "bearerAuth": {"type": "http", "scheme": "bearer"}
