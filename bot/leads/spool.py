@@ -126,6 +126,7 @@ class DrainReport:
     quarantined: int = 0
     retried: int = 0
     busy: bool = False
+    outage: str | None = None  # what stopped the pass (the database is down)
 
 
 class LeadSpool:
@@ -180,8 +181,7 @@ class LeadSpool:
 
     async def drain(self, uow_factory: Callable[[], SqlAlchemyUnitOfWork]) -> int:
         """Delivers spooled leads in arrival order, after any other drain or erasure in
-        progress; returns how many. Raises the outage that stopped it, if one did (see
-        `drain_pass` for the whole report)."""
+        progress; returns how many (see `drain_pass` for the whole report)."""
         report = await self.drain_pass(uow_factory, wait=True)
         return report.delivered
 
@@ -189,7 +189,8 @@ class LeadSpool:
         self, uow_factory: Callable[[], SqlAlchemyUnitOfWork], *, wait: bool = False
     ) -> DrainReport:
         """One pass under the spool lock (skipped, `busy`, if another holds it and `wait`
-        is False). Stops at an outage by raising it; quarantines refused leads; leaves a
+        is False). Stops at an outage (named in the report); quarantines refused leads;
+        leaves a
         lead that failed for another reason for the next pass. File I/O runs in threads:
         the event loop keeps serving while a pass runs."""
         async with self.exclusive(wait=wait) as held:
@@ -212,7 +213,7 @@ class LeadSpool:
                 except Exception as error:
                     failure = classify(error)
                     if failure == "outage":
-                        raise
+                        return DrainReport(delivered, quarantined, retried, outage=reason(error))
                     if failure == "refused":
                         logger.error(
                             "lead store refused spooled conversation %s (%s): quarantined",

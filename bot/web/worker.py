@@ -17,7 +17,6 @@ import logging
 
 from bot.bootstrap import Services
 from bot.leads.alerts import alert_quarantined
-from bot.leads.failures import OUTAGE
 from bot.leads.spool import DrainReport
 
 logger = logging.getLogger(__name__)
@@ -33,15 +32,13 @@ async def drain_spool_once(services: Services, lock: asyncio.Lock | None = None)
 
 
 async def drain_pass(services: Services, lock: asyncio.Lock | None = None) -> DrainReport:
-    report = DrainReport()
-    try:
-        if lock is None:
+    if lock is None:
+        report = await services.spool.drain_pass(services.uow)
+    else:
+        async with lock:
             report = await services.spool.drain_pass(services.uow)
-        else:
-            async with lock:
-                report = await services.spool.drain_pass(services.uow)
-    except OUTAGE as error:
-        logger.warning("lead spool not drained, database unavailable: %s", type(error).__name__)
+    if report.outage is not None:
+        logger.warning("lead spool not drained, database unavailable: %s", report.outage)
     if report.delivered:
         logger.info("delivered %d spooled lead(s)", report.delivered)
     await alert_quarantined(services.spool.quarantine, services.mail(), services.settings)
