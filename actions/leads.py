@@ -2,7 +2,8 @@
 
 Reads the normalized facts from the *_detail slots, the page context from the first
 message's metadata and the transcript from the tracker; hands them to
-bot.leads.capture.capture_lead; tells the visitor what happens next in plain words.
+bot.capture.capture_lead; tells the visitor what happens next in plain words, and that the
+lead was kept only when it was (stored, spooled, or quarantined with a copy on disk).
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ class ActionScoreAndStoreLead(Action):
                 dispatcher.utter_message(response="utter_lead_not_saved")
             return []
 
-        if capture.kept == "lost":
+        if not capture.safe:  # no copy anywhere: never say it was kept
             dispatcher.utter_message(response="utter_lead_not_saved")
             return []
         if complete:

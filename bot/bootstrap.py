@@ -9,15 +9,19 @@ an unreachable database stops start-up with a clear message before anything list
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.configfile import ConfigError
 from bot.leads.db import make_engine, make_session_factory
+from bot.leads.failures import OUTAGE
 from bot.leads.migrate import upgrade
 from bot.leads.spool import LeadSpool
 from bot.leads.unit_of_work import SqlAlchemyUnitOfWork
+from bot.mail.transport import MailTransport, transport_from_settings
 from bot.scoring import Rubric, load_rubric
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -29,9 +33,16 @@ class Services:
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     spool: LeadSpool
+    _mail: MailTransport | None = field(default=None, repr=False)
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self.session_factory)
+
+    def mail(self) -> MailTransport:
+        """The mail transport, made on first use (the action server never sends mail)."""
+        if self._mail is None:
+            self._mail = transport_from_settings(self.settings)
+        return self._mail
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -56,12 +67,47 @@ def prestart(settings: Settings | None = None) -> None:
     upgrade(settings.database_url)
 
 
-def main() -> int:
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (SQLAlchemyError, *OUTAGE)
+
+
+def safe_url(url: str) -> str:
+    """The URL for a message: the password hidden, an unparseable one not echoed."""
     try:
-        prestart()
-    except (ConfigError, SettingsError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable URL>"
+
+
+def first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def main() -> int:
+    """One line and a status, never a traceback: 2 for a bad setting, operator file or
+    database URL, 1 for a database that can't be reached."""
+    database_url = "<not read yet>"
+    try:
+        settings = load_settings()
+        database_url = settings.database_url
+        prestart(settings)
+    except (ConfigError, SettingsError, ArgumentError, ValueError) as error:
+        # ArgumentError: an unparseable URL; ValueError: a scheme we don't run.
+        print(f"error: {first_line(error)}", file=sys.stderr)
         return 2
+    except DATABASE_ERRORS as error:
+        print(
+            f"error: database {safe_url(database_url)} unavailable: {first_line(error)}",
+            file=sys.stderr,
+        )
+        return 1
+    except Exception as error:  # the driver's own (asyncpg: no such database, role...)
+        print(
+            f"error: database {safe_url(database_url)} unavailable: "
+            f"{type(error).__name__}: {first_line(error)}",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Literal
 
 from bot.facts import Authority, Budget, EmailCheck, Need, Timeline
+from bot.leads import clean, merge
 from bot.leads.keys import email_key, normalize_email
+from bot.leads.lead_columns import (
+    put,
+    read_source,
+    read_state,
+    write_scored,
+    write_source,
+    write_state,
+)
 from bot.leads.models import Consent, Conversation, Lead, ScoreHistory, new_id, utcnow
 from bot.leads.repository import LeadFilter
 from bot.leads.unit_of_work import SqlAlchemyUnitOfWork
@@ -49,6 +58,9 @@ class ScoreRecord:
     def __post_init__(self) -> None:
         if self.route not in _ROUTES:
             raise ValueError(f"route must be one of {_ROUTES}, not {self.route!r}")
+        # The breakdown quotes the visitor's words as evidence.
+        evidence = clean.json_like(self.breakdown, clean.MAX_MESSAGE_CHARS)
+        object.__setattr__(self, "breakdown", evidence)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ScoreRecord:
@@ -74,6 +86,7 @@ class TranscriptEntry:
         if self.sender not in _SENDERS:
             raise ValueError(f"sender must be one of {_SENDERS}, not {self.sender!r}")
         _require_aware(self.at, "TranscriptEntry.at")
+        object.__setattr__(self, "text", clean.text(self.text))
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,7 @@ class ConsentInput:
 
     def __post_init__(self) -> None:
         _require_aware(self.given_at, "ConsentInput.given_at")
+        object.__setattr__(self, "text", clean.optional(self.text))
 
 
 @dataclass(frozen=True)
@@ -111,8 +125,26 @@ class LeadInput:
     consents: Sequence[ConsentInput] = ()
 
     def __post_init__(self) -> None:
+        """Cleans every text once, here (bot.leads.clean): what is stored, spooled and
+        read back is the same text on every database."""
         if not self.conversation_id:
             raise ValueError("conversation_id is required")
+        cleaned = {
+            "conversation_id": clean.identifier(self.conversation_id),
+            "budget": clean.fact(self.budget),
+            "authority": clean.fact(self.authority),
+            "need": clean.fact(self.need),
+            "timeline": clean.fact(self.timeline),
+            "email": clean.fact(self.email),
+            "name": clean.optional(self.name),
+            "company": clean.optional(self.company),
+            "source": clean.json_like(self.source),
+            "metadata": clean.json_like(self.metadata),
+            "transcript": tuple(self.transcript),
+            "consents": tuple(self.consents),
+        }
+        for name, value in cleaned.items():
+            object.__setattr__(self, name, value)
 
 
 @dataclass(frozen=True)
@@ -312,90 +344,30 @@ async def erase_person(uow: SqlAlchemyUnitOfWork, email: str) -> ErasureReport:
         )
 
 
-# -- merging -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Group:
-    """Columns that describe one fact together, and which statuses count as known."""
-
-    status: str
-    known: frozenset[str]
-    columns: tuple[str, ...]
-
-    @property
-    def prefix(self) -> str:
-        return self.status.split("_", 1)[0]
-
-
-_BUDGET = _Group(
-    "budget_status",
-    frozenset({"amount", "none"}),
-    (
-        "budget_amount",
-        "budget_amount_max",
-        "budget_currency",
-        "budget_period",
-        "budget_status",
-        "budget_raw",
-    ),
-)
-_AUTHORITY = _Group(
-    "authority_level",
-    frozenset({"decision_maker", "influencer", "none"}),
-    ("authority_decision_maker", "authority_role", "authority_level", "authority_raw"),
-)
-_NEED = _Group(
-    "need_level",
-    frozenset({"concrete", "vague", "none"}),
-    ("need_summary", "need_level", "need_raw"),
-)
-_TIMELINE = _Group(
-    "timeline_status",
-    frozenset({"date", "none"}),
-    ("timeline_months", "timeline_status", "timeline_raw"),
-)
-_GROUPS = (_BUDGET, _AUTHORITY, _NEED, _TIMELINE)
-_SCALARS = ("name", "company", "time_zone")
-_SCORE_COLUMNS = ("score", "grade", "route", "rubric_version", "breakdown")
-_LEAD_SOURCE_COLUMNS = tuple(f"source_{name}" for name in SOURCE_FIELDS)
-
-
-def _fact_values(data: LeadInput) -> list[tuple[_Group, dict[str, Any]]]:
-    """Each given fact as its lead columns: Budget.amount -> budget_amount, and so on."""
-    facts = (
-        (_BUDGET, data.budget),
-        (_AUTHORITY, data.authority),
-        (_NEED, data.need),
-        (_TIMELINE, data.timeline),
-    )
-    return [
-        (group, {f"{group.prefix}_{name}": value for name, value in asdict(fact).items()})
-        for group, fact in facts
-        if fact is not None
-    ]
+# -- merging (the rules themselves: bot.leads.merge) ----------------------------------------
 
 
 def _merge_facts(lead: Lead, data: LeadInput) -> None:
-    """Newer wins, except that an unknown fact never replaces a known one."""
-    for group, values in _fact_values(data):
-        current_known = getattr(lead, group.status) in group.known
-        if values[group.status] in group.known or not current_known:
-            _assign(lead, values)
-    _assign(lead, {"name": _text(data.name), "company": _text(data.company)}, skip_none=True)
+    new = merge.Answers(
+        budget=data.budget,
+        authority=data.authority,
+        need=data.need,
+        timeline=data.timeline,
+        name=_text(data.name),
+        company=_text(data.company),
+    )
+    write_state(lead, merge.answers(read_state(lead), new))
 
 
 def _merge_page_context(
     conversation: Conversation, lead: Lead, page: dict[str, Any], metadata: Mapping[str, Any]
 ) -> None:
-    """First touch: the conversation and the lead keep the first page context they saw."""
-    source = {f"source_{name}": page.get(name) for name in SOURCE_FIELDS}
-    if any(source.values()):
-        if not any(getattr(conversation, column) for column in _LEAD_SOURCE_COLUMNS):
-            _assign(conversation, source)
-        if not any(getattr(lead, column) for column in _LEAD_SOURCE_COLUMNS):
-            _assign(lead, source)
-    _assign(lead, {"time_zone": _text(page.get("time_zone"))}, skip_none=True)
+    """First touch for the conversation and the lead; the newest time zone; metadata
+    merged key by key (newer values win)."""
+    source = merge.Source.from_page(page)
+    write_source(conversation, merge.first_touch(read_source(conversation), source))
+    write_source(lead, merge.first_touch(read_source(lead), source))
+    put(lead, Lead.time_zone, merge.newer_text(lead.time_zone, _text(page.get("time_zone"))))
     extra = {k: v for k, v in page.items() if k not in SOURCE_FIELDS and k != "time_zone"}
     update = {k: v for k, v in {**extra, **metadata}.items() if v is not None}
     if update:
@@ -406,36 +378,9 @@ def _merge_page_context(
 
 async def _absorb(uow: SqlAlchemyUnitOfWork, *, winner: Lead, loser: Lead) -> None:
     """Fold `loser` (the same person, found to be so by email) into `winner`."""
-    loser_newer = loser.updated_at > winner.updated_at
-
-    def take(winner_rank: int, loser_rank: int) -> bool:
-        return loser_rank > winner_rank or (loser_rank == winner_rank > 0 and loser_newer)
-
-    for group in _GROUPS:
-        if take(_rank(winner, group), _rank(loser, group)):
-            _assign(winner, {column: getattr(loser, column) for column in group.columns})
-    for column in _SCALARS:
-        if take(int(getattr(winner, column) is not None), int(getattr(loser, column) is not None)):
-            setattr(winner, column, getattr(loser, column))
-    if take(int(winner.score is not None), int(loser.score is not None)):
-        _assign(winner, {column: getattr(loser, column) for column in _SCORE_COLUMNS})
-    if not any(getattr(winner, c) for c in _LEAD_SOURCE_COLUMNS) or (
-        loser.created_at < winner.created_at
-        and any(getattr(loser, c) for c in _LEAD_SOURCE_COLUMNS)
-    ):
-        _assign(winner, {column: getattr(loser, column) for column in _LEAD_SOURCE_COLUMNS})
-    winner.meeting = winner.meeting if winner.meeting is not None else loser.meeting
-    winner.nurture = winner.nurture if winner.nurture is not None else loser.nurture
-    if winner.status == "new":
-        winner.status = loser.status
-    winner.created_at = min(winner.created_at, loser.created_at)
+    write_state(winner, merge.absorb(read_state(winner), read_state(loser)))
     await uow.leads.move_belongings(loser.id, winner.id)
     await uow.leads.delete(loser)
-
-
-def _rank(lead: Lead, group: _Group) -> int:
-    status = getattr(lead, group.status)
-    return 2 if status in group.known else 0 if status is None else 1
 
 
 async def _record_score(
@@ -457,7 +402,10 @@ async def _record_score(
         "rubric_version": score.rubric_version,
         "breakdown": breakdown,
     }
-    _assign(lead, values)
+    write_scored(
+        lead,
+        merge.Scored(score.score, score.grade, score.route, score.rubric_version, breakdown),
+    )
     if lead.status == "new":
         lead.status = "qualified"
     last = await uow.leads.last_score(lead.id, conversation.id)
@@ -525,22 +473,6 @@ def _text(value: str | None) -> str | None:
         return None
     value = value.strip()
     return value or None
-
-
-def _assign(
-    row: Lead | Conversation, values: Mapping[str, Any], *, skip_none: bool = False
-) -> None:
-    """Set columns, clipping text to the column's length (visitor input is unbounded)."""
-    columns = row.__table__.columns
-    for name, value in values.items():
-        if value is None and skip_none:
-            continue
-        if isinstance(value, str):
-            length = getattr(columns[name].type, "length", None)
-            if length is not None and len(value) > length:
-                value = value[:length]
-        if getattr(row, name) != value:
-            setattr(row, name, value)
 
 
 def _jsonable(value: Any) -> Any:

@@ -17,6 +17,7 @@ from aiohttp.typedefs import Handler
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from bot.leads.failures import classify
 from bot.web.keys import SERVICES
 from bot.web.responses import BadParameter, bad_parameter, json_error
 
@@ -55,9 +56,30 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         response = _json_http_error(error)
     except BadParameter as error:
         response = bad_parameter(error)
-    except DATABASE_DOWN as error:
+    except Exception as error:
         if request.writer.output_size > 0:
-            raise  # a streamed response broke off (or the client left): aiohttp logs, closes
+            # A streamed response broke off (or the client left): too late for a JSON
+            # body; aiohttp logs it and closes the connection.
+            if not is_outage(error):
+                logger.exception(
+                    "error in a streamed %s [request %s]", route_name(request), request_id
+                )
+            raise
+        response = _error_response(error, request, request_id)
+    if not response.prepared:
+        response.headers[REQUEST_ID_HEADER] = request_id
+    return response
+
+
+def is_outage(error: BaseException) -> bool:
+    """The database (or its network) is down: also a driver error whose SQLSTATE says so
+    (asyncpg reports a connection closed mid-statement as a plain DBAPIError)."""
+    return isinstance(error, DATABASE_DOWN) or classify(error) == "outage"
+
+
+def _error_response(error: Exception, request: web.Request, request_id: str) -> web.Response:
+    """503 for an outage, 500 for anything else; neither body says more than that."""
+    if is_outage(error):
         logger.warning(
             "database unavailable in %s %s [request %s]: %s",
             request.method,
@@ -65,17 +87,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             request_id,
             type(error).__name__,
         )
-        response = json_error(503, "database unavailable", request_id=request_id)
-    except Exception:
-        logger.exception(
-            "unhandled error in %s %s [request %s]", request.method, route_name(request), request_id
-        )
-        if request.writer.output_size > 0:
-            raise  # too late for a JSON body: aiohttp closes the connection
-        response = json_error(500, "internal error", request_id=request_id)
-    if not response.prepared:
-        response.headers[REQUEST_ID_HEADER] = request_id
-    return response
+        return json_error(503, "database unavailable", request_id=request_id)
+    logger.exception(
+        "unhandled error in %s %s [request %s]", request.method, route_name(request), request_id
+    )
+    return json_error(500, "internal error", request_id=request_id)
 
 
 def _json_http_error(error: web.HTTPException) -> web.Response:

@@ -203,10 +203,38 @@ SCHEMAS: dict[str, Schema] = {
             ),
         }
     ),
+    "QuarantineEntry": _object(
+        {
+            "file": {"type": "string", "description": "The entry's file in the quarantine."},
+            "conversation_id": _maybe("string", description="None for an unreadable file."),
+            "reason": {"type": "string", "description": "Error class and SQLSTATE."},
+            "quarantined_at": {"type": "string"},
+        }
+    ),
+    "Quarantine": _object(
+        {
+            "items": {"type": "array", "items": _ref("QuarantineEntry")},
+            "total": {"type": "integer", "minimum": 0},
+        },
+        description="Leads the database refused for their content, kept on disk.",
+    ),
     "Health": {
         "type": "object",
         "required": ["status", "database"],
         "properties": {"status": {"enum": ["ok", "degraded"]}, "database": {"type": "string"}},
+    },
+    "Readiness": {
+        "type": "object",
+        "required": ["status", "database", "quarantined_leads"],
+        "properties": {
+            "status": {"enum": ["ok", "degraded"]},
+            "database": {"type": "string"},
+            "quarantined_leads": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Leads the database refused, waiting for a person.",
+            },
+        },
     },
 }
 
@@ -338,6 +366,17 @@ PATHS: dict[str, Schema] = {
             },
         }
     },
+    "/api/quarantine": {
+        "get": {
+            "operationId": "listQuarantine",
+            "summary": "Leads the database refused for their content (dead letters)",
+            "description": "Where and why, never the lead's personal data.",
+            "responses": {
+                "200": _json(_ref("Quarantine"), "Every quarantined lead."),
+                **_errors("400", "401"),
+            },
+        }
+    },
     "/api/people/{email}/export": {
         "get": {
             "operationId": "exportPerson",
@@ -371,6 +410,17 @@ PATHS: dict[str, Schema] = {
             "summary": "This document",
             "security": [],
             "responses": {"200": _json({"type": "object"}, "The OpenAPI document.")},
+        }
+    },
+    "/readyz": {
+        "get": {
+            "operationId": "readiness",
+            "summary": "Readiness: database check and the quarantine count",
+            "security": [],
+            "responses": {
+                "200": _json(_ref("Readiness"), "Ready."),
+                "503": _json(_ref("Readiness"), "The database is not answering."),
+            },
         }
     },
     "/healthz": {

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
+import dataclasses
 import io
 from collections.abc import Iterable
 from dataclasses import replace
@@ -91,6 +93,18 @@ async def get_lead(request: web.Request) -> web.Response:
     if lead is None:
         return json_error(404, "no such lead")
     return web.json_response(lead)
+
+
+@routes.get("/api/quarantine", name="quarantine")
+async def get_quarantine(request: web.Request) -> web.Response:
+    """Leads the database refused for their content, kept on disk (bot.leads.quarantine):
+    where and why, never the lead's personal data."""
+    params.only(request.query)
+    quarantine = request.app[SERVICES].spool.quarantine
+    entries = await asyncio.to_thread(quarantine.entries)
+    return web.json_response(
+        {"items": [dataclasses.asdict(entry) for entry in entries], "total": len(entries)}
+    )
 
 
 def csv_row(lead: dict[str, Any]) -> list[Any]:

@@ -1,12 +1,15 @@
 """GDPR: export everything stored about a person, or erase it everywhere we keep it.
 
 Erasure covers the lead store, Rasa's tracker store (the conversations' events) and the
-lead spool. Order matters: the conversation ids are read first, the stores we don't own are
-cleared, and the lead store (which knows the ids) goes last, so a failure half-way leaves
-a retry everything it needs.
+lead spool with its quarantine. Order matters: the conversation ids are read first, the
+stores we don't own are cleared, and the lead store (which knows the ids) goes last, so a
+failure half-way leaves a retry everything it needs. It holds the spool's file lock
+throughout: no drain, in this process or another, delivers the person's lead meanwhile.
 """
 
 from __future__ import annotations
+
+import asyncio
 
 from aiohttp import web
 
@@ -35,15 +38,16 @@ async def erase(request: web.Request) -> web.Response:
     address = params.email(request.match_info["email"])
     services = request.app[SERVICES]
     tracker = request.app[TRACKER_STORE]
-    async with request.app[SPOOL_LOCK]:  # no spool drain can bring the person back meanwhile
+    # No drain, in this process or another, can bring the person back meanwhile.
+    async with request.app[SPOOL_LOCK], services.spool.exclusive():
         known = await person_conversation_ids(services.uow(), address)
         events = await tracker.erase(known)
-        spooled = services.spool.discard(known, email=address)
+        spooled = await asyncio.to_thread(services.spool.discard, known, email=address)
         report = await erase_person(services.uow(), address)
         late = set(report.conversation_ids) - set(known)  # joined while we erased
         if late:
             events += await tracker.erase(late)
-            spooled += services.spool.discard(late)
+            spooled += await asyncio.to_thread(services.spool.discard, late)
     conversation_ids = sorted({*known, *report.conversation_ids})
     return web.json_response(
         {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import uuid
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -32,7 +33,7 @@ def rows_mentioning(sqlite_url: str, needle: str) -> int:
 
 
 async def test_erasing_a_person_leaves_nothing_behind(
-    stack: Stack, lead_store_url: str, aiohttp_client
+    stack: Stack, lead_store_url: str, aiohttp_client, tmp_path: Path
 ) -> None:
     me = f"gdpr-{uuid.uuid4().hex[:8]}"
     email = f"erase.me.{uuid.uuid4().hex[:6]}@northwind.io"
@@ -47,6 +48,9 @@ async def test_erasing_a_person_leaves_nothing_behind(
         database_url=lead_store_url,
         rasa_tracker_url=stack.tracker_store_url,
         api_token=TOKEN,
+        # never the developer's var/spool: the app's worker drains it, the erasure deletes
+        spool_dir=tmp_path / "spool",
+        mail_dir=tmp_path / "mail",
     )
     client: TestClient = await aiohttp_client(create_app(build_services(settings)))
     auth = {"Authorization": f"Bearer {TOKEN}"}

@@ -20,6 +20,7 @@ from bot.leads.db import make_engine
 from bot.leads.migrate import upgrade_async
 from bot.leads.models import Lead, ScoreHistory, TranscriptMessage
 from bot.settings import load_settings
+from bot.web.worker import drain_spool_once
 from tests.support.rasa_objects import make_tracker
 from tests.support.tcp_proxy import TcpProxy
 
@@ -172,10 +173,13 @@ async def test_postgres_outage_mid_conversation_loses_nothing(
 
         await proxy.start()  # the database is back
 
-        # the next conversation's write also delivers what waited in the spool
+        # the next conversation is stored directly; the web app's worker (the one
+        # drainer: an action never drains) delivers what waited in the spool
         await ACTION.run(
             CollectingDispatcher(), finished_conversation("after", "c@northwind.io"), {}
         )
+        assert len(services.spool.pending()) == 1
+        assert await drain_spool_once(services) == 1
         assert services.spool.pending() == []
         for email in ("a@northwind.io", "b@northwind.io", "c@northwind.io"):
             assert await count(postgres_url, Lead, email=email, route="handoff") == 1
