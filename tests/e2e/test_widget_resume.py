@@ -11,15 +11,14 @@ from playwright.sync_api import BrowserContext, Page, expect
 from tests.e2e.conftest import App
 from tests.e2e.widget import Widget
 
+SECRET = "e2e-secret-key-5e8a2c4b9d7f1e3a"  # LEADBOT_SECRET_KEY in tests/e2e/conftest.py
+
 
 def _conversation_id(app: App, page: Page) -> str:
     token = page.evaluate(
         "() => Object.entries(localStorage).find(([k]) => k.endsWith(':token'))[1]"
     )
-
-    data = URLSafeTimedSerializer("e2e-secret-key-5e8a2c4b9d7f1e3a", salt="leadbot.visitor").loads(
-        token
-    )
+    data = URLSafeTimedSerializer(SECRET, salt="leadbot.visitor").loads(token)
     return str(data["c"])
 
 
