@@ -50,9 +50,12 @@ class Browser:
         self.sio.on("bot_uttered", self.bot.append)
         self.sio.on("visitor_uttered", self.echoes.append)
 
-    async def open(self, client: TestClient[Any, Any], token: str | None = None, **kw: Any) -> str:
+    async def open(
+        self, client: TestClient[Any, Any], token: str | None = None, rich: bool = True, **kw: Any
+    ) -> str:
         await self.sio.connect(str(client.make_url("/")), transports=["websocket"], **kw)
-        confirm = await self.sio.call("session_request", {"session_id": token})
+        request: dict[str, Any] = {"session_id": token, **({"leadbot": 1} if rich else {})}
+        confirm = await self.sio.call("session_request", request)
         return str(confirm["session_id"])
 
     async def say(self, text: str, message_id: str | None = None, **meta: str) -> dict[str, Any]:
@@ -315,3 +318,31 @@ async def test_readyz_names_what_is_down(
 
 
 Waiter = Callable[[], Awaitable[None]]
+
+
+async def test_the_community_widget_gets_messages_with_the_protocol_keys_only(
+    app_client: TestClient[Any, Any], browser: Callable[[], Browser]
+) -> None:
+    """rasa-webchat tells text from buttons by the exact set of keys."""
+    ours, theirs = browser(), browser()
+    token = await ours.open(app_client)
+    await theirs.open(app_client, token=token, rich=False)
+    await theirs.say("hello", "w1")
+    await eventually(lambda: len(theirs.bot) == 2 and len(ours.bot) == 2)
+    assert theirs.bot == [
+        {"text": "you said: hello"},
+        {
+            "text": "Shall we go on?",
+            "quick_replies": [
+                {"content_type": "text", "title": "Yes", "payload": "/affirm"},
+                {"content_type": "text", "title": "No", "payload": "/deny"},
+            ],
+        },
+    ]
+    assert [m["id"] for m in ours.bot] == ["w1:0", "w1:1"]
+    conversation_id = app_client.app[GATEWAY].tokens.conversation_of(token)
+    base = f"/api/conversations/{conversation_id}"
+    await app_client.post(f"{base}/claim", json={"rep": "Ana"}, headers=AUTH)
+    await app_client.post(f"{base}/messages", json={"rep": "Ana", "text": "Hello!"}, headers=AUTH)
+    await eventually(lambda: len(theirs.bot) == 4)
+    assert theirs.bot[2:] == [{"text": "Ana joined the conversation."}, {"text": "Ana: Hello!"}]

@@ -2,8 +2,8 @@
 on the other.
 
 Events from the browser:
-  session_request {session_id}        -> session_confirm {session_id}: the signed visitor
-                                         token (a new one if the given one is not ours)
+  session_request {session_id, leadbot?} -> session_confirm {session_id}: the signed
+                                         visitor token (a new one if the given one is not ours)
   user_uttered {message, customData}  -> Rasa; its replies as bot_uttered to every tab of
                                          the conversation. The ack says what happened:
                                          ok | duplicate | too_long | rate_limited |
@@ -13,8 +13,12 @@ Events from the browser:
 To the browser, besides bot_uttered: visitor_uttered (a message typed in another tab).
 
 Every conversation's room is its id, so every tab (and a reconnected socket) gets every
-reply. Replies of one conversation are serialised (a lock per conversation), so they
-arrive in order. No message text, token or address is logged.
+reply. The community rasa-webchat widget tells a message's kind by its exact set of keys
+(`{"text"}` is text, `{"text", "quick_replies"}` buttons): a client that does not say
+`{"leadbot": 1}` in its session_request joins the conversation's plain room and gets the
+messages without our keys (id, sender, rep...), a rep's name put before the text.
+Replies of one conversation are serialised (a lock per conversation), so they arrive in
+order. No message text, token or address is logged.
 """
 
 from __future__ import annotations
@@ -74,6 +78,22 @@ class UnknownConversation(Exception):
 class Visitor:
     ip: str
     conversation_id: str | None = None
+    rich: bool = False  # our widget (ids, senders); False: the community rasa-webchat
+
+
+OUR_KEYS = ("id", "sender", "rep", "kind", "retry")
+
+
+def plain_room(conversation_id: str) -> str:
+    return f"{conversation_id}#webchat"
+
+
+def plain(message: dict[str, Any]) -> dict[str, Any]:
+    """The message as rasa-webchat reads it: only the protocol's own keys."""
+    stripped = {k: v for k, v in message.items() if k not in OUR_KEYS}
+    if message.get("sender") == "agent" and message.get("rep") and message.get("kind") is None:
+        stripped["text"] = f"{message['rep']}: {stripped.get('text', '')}"
+    return stripped
 
 
 def _origin(url: str) -> str:
@@ -150,7 +170,9 @@ class Gateway:
             conversation_id, token = self.tokens.issue()
             logger.info("new conversation %s", conversation_id)
         visitor.conversation_id = conversation_id
-        await self.sio.enter_room(sid, conversation_id)  # a coroutine since python-socketio 5.10
+        visitor.rich = isinstance(data, Mapping) and data.get("leadbot") == 1
+        room = conversation_id if visitor.rich else plain_room(conversation_id)
+        await self.sio.enter_room(sid, room)  # a coroutine since python-socketio 5.10
         confirm = {"session_id": str(token)}
         await self.sio.emit("session_confirm", confirm, to=sid)
         return confirm
@@ -169,7 +191,14 @@ class Gateway:
         }
 
     async def _tell(self, to: str, message: dict[str, Any]) -> None:
-        await self.sio.emit("bot_uttered", message, to=to)
+        visitor = self._visitors.get(to)
+        rich = visitor is not None and visitor.rich
+        await self.sio.emit("bot_uttered", message if rich else plain(message), to=to)
+
+    async def _broadcast(self, conversation_id: str, message: dict[str, Any]) -> None:
+        """To every tab of the conversation, in the shape each client reads."""
+        await self.sio.emit("bot_uttered", message, room=conversation_id)
+        await self.sio.emit("bot_uttered", plain(message), room=plain_room(conversation_id))
 
     async def on_user_uttered(self, sid: str, data: Any = None) -> dict[str, Any]:
         visitor = self._visitors.get(sid)
@@ -214,14 +243,13 @@ class Gateway:
             except RasaUnavailable as error:
                 self._seen.release(conversation_id, message_id)
                 logger.warning("Rasa unavailable for %s: %s", conversation_id, error)
-                await self.sio.emit(
-                    "bot_uttered",
+                await self._broadcast(
+                    conversation_id,
                     notice(f"n{uuid.uuid4().hex}", UNAVAILABLE, kind="error", retry=message_id),
-                    room=conversation_id,
                 )
                 return {"status": "unavailable", "id": message_id}
             for message in replies_to_messages(message_id, replies):
-                await self.sio.emit("bot_uttered", message, room=conversation_id)
+                await self._broadcast(conversation_id, message)
         return {"status": "ok", "id": message_id, "replies": len(replies)}
 
     # -- the rep's side (bot/web/routes_conversations.py) ---------------------------------
@@ -247,7 +275,7 @@ class Gateway:
             events.insert(0, {"event": "pause" if pause else "resume"})
         await self.rasa.append_events(conversation_id, events)
         message = posted_message(event, event["metadata"])
-        await self.sio.emit("bot_uttered", message, room=conversation_id)
+        await self._broadcast(conversation_id, message)
         return message
 
     async def claim(self, conversation_id: str, rep: str) -> dict[str, Any]:

@@ -331,7 +331,7 @@
       } else if (d[0] === "4") {
         var t = d[1], rest = d.slice(2), n = /^\d+/.exec(rest), id = n ? n[0] : "";
         var body = rest.slice(id.length);
-        if (t === "0") emit("session_request", { session_id: token }, null);
+        if (t === "0") emit("session_request", { session_id: token, leadbot: 1 }, null);
         else if (t === "2" || t === "3") {
           var arr;
           try { arr = JSON.parse(body); } catch (x) { return; }
