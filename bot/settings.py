@@ -6,10 +6,13 @@ with a missing or placeholder secret, naming the variable to set.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.limits import DEFAULT_MAX_MESSAGE_CHARS
 
 ROOT = Path(__file__).resolve().parent.parent
 # Development only: a fixed key so links survive restarts with no setup; production refuses it.
@@ -19,6 +22,21 @@ PLACEHOLDERS = frozenset({"", "changeme", "change-me", "secret", "token", "dev",
 
 class SettingsError(ValueError):
     """A setting is missing or wrong; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class GreetingRule:
+    """Proactive greeting: on pages whose path matches `pattern` (fnmatch: `/pricing*`),
+    the widget shows `text` next to its launcher after `delay` seconds."""
+
+    pattern: str
+    delay: float
+    text: str
+
+
+DEFAULT_GREETINGS = (
+    GreetingRule("/", 12.0, "Comparing plans? I can help you find the right one in a minute."),
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +62,17 @@ class Settings:
     admin_email: str | None = None
     reps_file: Path = ROOT / "reps.yml"
     sequences_file: Path = ROOT / "sequences.yml"
+    # The widget gateway (bot/web/gateway). Origins allowed to open the chat besides our
+    # own; "*" allows every site (the demo's default is our own origin only).
+    allowed_origins: tuple[str, ...] = ()
+    actions_url: str = "http://127.0.0.1:5055"
+    # A visitor's message is cut off here before NLU (Rasa's email regex is quadratic).
+    max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
+    rate_per_visitor: int = 20  # messages a minute per conversation
+    rate_per_ip: int = 60  # messages a minute per address (shared by a whole office)
+    privacy_url: str | None = None
+    greetings: tuple[GreetingRule, ...] = DEFAULT_GREETINGS
+    greetings_per_visit: int = 1  # proactive greetings shown per browser session at most
 
     @property
     def production(self) -> bool:
@@ -75,6 +104,48 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     if not 0 < port < 65536:
         raise SettingsError(f"{name} must be between 1 and 65535, got {port}")
     return port
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise SettingsError(f"{name} must be at least 1, got {value}")
+    return value
+
+
+def _greetings(env: Mapping[str, str]) -> tuple[GreetingRule, ...]:
+    """LEADBOT_GREETINGS: a JSON list of {"pattern", "delay", "text"}; "[]" turns them off."""
+    raw = env.get("LEADBOT_GREETINGS")
+    if raw is None or raw.strip() == "":
+        return DEFAULT_GREETINGS
+    try:
+        items = json.loads(raw)
+        rules = tuple(
+            GreetingRule(str(item["pattern"]), float(item.get("delay", 10)), str(item["text"]))
+            for item in items
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise SettingsError(
+            'LEADBOT_GREETINGS must be a JSON list like [{"pattern": "/pricing*", '
+            '"delay": 10, "text": "..."}]'
+        ) from None
+    return rules
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        if origin != "*" and not origin.startswith(("http://", "https://")):
+            raise SettingsError(
+                f"ALLOWED_ORIGINS: {origin!r} must look like https://www.example.com (or *)"
+            )
+    return origins
 
 
 def _secret(name: str, value: str | None, *, production: bool) -> str | None:
@@ -130,4 +201,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         admin_email=env.get("LEADBOT_ADMIN_EMAIL") or None,
         reps_file=Path(env.get("LEADBOT_REPS_FILE") or defaults.reps_file),
         sequences_file=Path(env.get("LEADBOT_SEQUENCES_FILE") or defaults.sequences_file),
+        allowed_origins=_origins(env.get("ALLOWED_ORIGINS", "")),
+        actions_url=(env.get("ACTIONS_URL") or defaults.actions_url).rstrip("/"),
+        max_message_chars=_positive_int(
+            env, "LEADBOT_MAX_MESSAGE_CHARS", defaults.max_message_chars
+        ),
+        rate_per_visitor=_positive_int(env, "LEADBOT_RATE_PER_VISITOR", defaults.rate_per_visitor),
+        rate_per_ip=_positive_int(env, "LEADBOT_RATE_PER_IP", defaults.rate_per_ip),
+        privacy_url=env.get("LEADBOT_PRIVACY_URL") or None,
+        greetings=_greetings(env),
+        greetings_per_visit=_positive_int(
+            env, "LEADBOT_GREETINGS_PER_VISIT", defaults.greetings_per_visit
+        ),
     )

@@ -18,6 +18,7 @@ say "rasa data validate"
 MODEL="$("$ROOT/scripts/train.sh")"
 export LEADBOT_TEST_MODEL="$MODEL"
 
+"$ROOT/scripts/browser_setup.sh"  # chromium + vendored axe-core, rasa-webchat (tests/e2e)
 say "pytest: domain, actions, integration (SQLite, PostgreSQL), web, conversations"
 "$APP_PY" -m pytest "$@"
 

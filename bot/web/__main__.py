@@ -37,7 +37,7 @@ def main() -> int:
     database_url = "<not read yet>"
     try:
         settings = load_settings()
-        settings.require_secrets("LEADBOT_API_TOKEN")
+        settings.require_secrets("LEADBOT_API_TOKEN", "LEADBOT_SECRET_KEY")
         database_url = settings.database_url
         prestart(settings)
         services = build_services(settings)

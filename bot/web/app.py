@@ -17,8 +17,23 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot.bootstrap import Services, build_services
-from bot.web import openapi, routes_health, routes_leads, routes_people
-from bot.web.keys import SERVICES, SPOOL_INTERVAL, SPOOL_LOCK, SPOOL_WORKER, TRACKER_STORE
+from bot.web import (
+    openapi,
+    routes_conversations,
+    routes_health,
+    routes_leads,
+    routes_people,
+    routes_widget,
+)
+from bot.web.gateway.factory import build_gateway
+from bot.web.keys import (
+    GATEWAY,
+    SERVICES,
+    SPOOL_INTERVAL,
+    SPOOL_LOCK,
+    SPOOL_WORKER,
+    TRACKER_STORE,
+)
 from bot.web.middlewares import (
     CLIENT_MAX_SIZE,
     auth_middleware,
@@ -45,6 +60,10 @@ def create_app(
     app.add_routes(routes_people.routes)
     app.add_routes(routes_health.routes)
     app.add_routes(openapi.routes)
+    app.add_routes(routes_widget.routes)
+    app.add_routes(routes_conversations.routes)
+    app[GATEWAY] = build_gateway(services.settings)
+    app[GATEWAY].attach(app)  # the socket.io endpoint at /socket.io/
     app.cleanup_ctx.append(_services_ctx)
     app.cleanup_ctx.append(_tracker_store_ctx)
     app.cleanup_ctx.append(_spool_worker_ctx)
@@ -53,6 +72,7 @@ def create_app(
 
 async def _services_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
+    await app[GATEWAY].rasa.close()
     await app[SERVICES].close()
 
 

@@ -7,6 +7,7 @@ import asyncio
 from aiohttp import web
 
 from bot.bootstrap import Services
+from bot.web.gateway.server import Gateway
 from bot.web.tracker_store import RasaTrackerStore
 
 SERVICES = web.AppKey("services", Services)
@@ -16,3 +17,4 @@ TRACKER_STORE = web.AppKey("tracker_store", RasaTrackerStore)
 SPOOL_LOCK = web.AppKey("spool_lock", asyncio.Lock)
 SPOOL_WORKER = web.AppKey[asyncio.Task[None]]("spool_worker")
 SPOOL_INTERVAL = web.AppKey("spool_interval", float)
+GATEWAY = web.AppKey("gateway", Gateway)

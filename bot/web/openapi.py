@@ -218,6 +218,19 @@ SCHEMAS: dict[str, Schema] = {
         },
         description="Leads the database refused for their content, kept on disk.",
     ),
+    "RepMessage": _object(
+        {
+            "message": _object(
+                {
+                    "id": {"type": "string"},
+                    "sender": {"enum": ["agent"]},
+                    "text": {"type": "string"},
+                    "rep": {"type": "string"},
+                },
+                description="The message as the widget shows it (`kind: notice` for joins).",
+            )
+        }
+    ),
     "Health": {
         "type": "object",
         "required": ["status", "database"],
@@ -246,6 +259,7 @@ RESPONSES: dict[str, Schema] = {
         "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
     },
     "NotFound": _json(_ERROR, "Nothing stored under this key."),
+    "Conflict": _json(_ERROR, "The conversation must be claimed first."),
     "Unavailable": _json(
         _ERROR,
         "The database is unavailable, or the API is disabled because LEADBOT_API_TOKEN is not set.",
@@ -313,11 +327,57 @@ _PAGING = [{"$ref": "#/components/parameters/limit"}, {"$ref": "#/components/par
 
 
 def _errors(*codes: str) -> dict[str, Schema]:
-    names = {"400": "BadRequest", "401": "Unauthorized", "404": "NotFound", "503": "Unavailable"}
+    names = {
+        "400": "BadRequest",
+        "401": "Unauthorized",
+        "404": "NotFound",
+        "409": "Conflict",
+        "503": "Unavailable",
+    }
     return {code: {"$ref": f"#/components/responses/{names[code]}"} for code in codes}
 
 
+def _takeover(operation_id: str, summary: str, body: dict[str, Schema], *codes: str) -> Schema:
+    return {
+        "post": {
+            "operationId": operation_id,
+            "summary": summary,
+            "parameters": [
+                {
+                    "name": "conversation_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string"},
+                    "description": "The widget conversation's id (`v` and 32 hex digits).",
+                }
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _object(body)}},
+            },
+            "responses": {
+                "200": _json(_ref("RepMessage"), "What the visitor now sees."),
+                **_errors("400", "401", "404", *codes, "503"),
+            },
+        }
+    }
+
+
+_REP = {"rep": {"type": "string", "minLength": 1, "maxLength": 80, "description": "Shown."}}
+
 PATHS: dict[str, Schema] = {
+    "/api/conversations/{conversation_id}/claim": _takeover(
+        "claimConversation", "A rep takes the conversation over: the bot goes silent", _REP
+    ),
+    "/api/conversations/{conversation_id}/release": _takeover(
+        "releaseConversation", "The rep hands the conversation back to the bot", _REP
+    ),
+    "/api/conversations/{conversation_id}/messages": _takeover(
+        "postRepMessage",
+        "The rep's message, shown in the visitor's widget with the rep's name",
+        {**_REP, "text": {"type": "string", "minLength": 1, "maxLength": 4000}},
+        "409",
+    ),
     "/api/leads": {
         "get": {
             "operationId": "listLeads",
@@ -435,6 +495,11 @@ PATHS: dict[str, Schema] = {
         }
     },
 }
+
+
+# Served, but not the JSON API: the widget, the demo page, the socket.io endpoint, and the
+# readiness probe (503 whenever Rasa is down, by design).
+NOT_API_ROUTES = frozenset({"/", "/widget.js", "/socket.io/", "/readyz"})
 
 
 @cache
