@@ -13,13 +13,18 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.clock import Clock, SystemClock
 from bot.configfile import ConfigError
+from bot.handoff.calendar_feed import BusyCalendars
+from bot.handoff.reps import load_team
+from bot.handoff.service import Handoff
 from bot.leads.db import make_engine, make_session_factory
 from bot.leads.migrate import upgrade
 from bot.leads.spool import LeadSpool
 from bot.leads.unit_of_work import SqlAlchemyUnitOfWork
 from bot.scoring import Rubric, load_rubric
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import DEV_SECRET_KEY, Settings, SettingsError, env_secret, load_settings
+from bot.signing import Signer
 
 
 @dataclass
@@ -29,23 +34,36 @@ class Services:
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     spool: LeadSpool
+    handoff: Handoff
+    calendars: BusyCalendars
+    clock: Clock
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self.session_factory)
 
     async def close(self) -> None:
+        await self.calendars.close()
         await self.engine.dispose()
 
 
 def build_services(settings: Settings | None = None) -> Services:
     settings = settings or load_settings()
     engine = make_engine(settings.database_url)
+    clock = SystemClock()
+    handoff = Handoff(
+        team=load_team(settings.reps_file),
+        signer=Signer(settings.secret_key or DEV_SECRET_KEY),
+        public_url=settings.public_url,
+    )
     return Services(
         settings=settings,
         rubric=load_rubric(settings.scoring_file),
         engine=engine,
         session_factory=make_session_factory(engine),
         spool=LeadSpool(settings.spool_dir),
+        handoff=handoff,
+        calendars=BusyCalendars(env_secret, clock),
+        clock=clock,
     )
 
 
@@ -53,6 +71,7 @@ def prestart(settings: Settings | None = None) -> None:
     """Validate operator files, then bring the database schema up to date."""
     settings = settings or load_settings()
     load_rubric(settings.scoring_file)
+    load_team(settings.reps_file)
     upgrade(settings.database_url)
 
 

@@ -14,7 +14,7 @@ from typing import Literal
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.leads.service import LeadInput, ScoreRecord, record_lead
+from bot.leads.service import LeadInput, ScoreRecord, StoredHook, record_lead
 from bot.leads.spool import LeadSpool
 from bot.leads.unit_of_work import SqlAlchemyUnitOfWork
 from bot.scoring import Rubric, Score, score_lead
@@ -45,11 +45,12 @@ async def capture_lead(
     rubric: Rubric,
     uow_factory: Callable[[], SqlAlchemyUnitOfWork],
     spool: LeadSpool,
+    on_stored: StoredHook | None = None,
 ) -> Capture:
     score = score_facts(rubric, data)
     scored = dataclasses.replace(data, score=ScoreRecord.from_dict(score.to_dict()))
     try:
-        result = await record_lead(uow_factory(), scored)
+        result = await record_lead(uow_factory(), scored, on_stored=on_stored)
     except DATABASE_DOWN:
         logger.warning("lead store unavailable; spooling conversation %s", data.conversation_id)
         try:

@@ -64,6 +64,13 @@ class Settings:
                 raise SettingsError(f"{name} must be set in production (a random secret)")
 
 
+def env_secret(name: str) -> str | None:
+    """A secret an operator file names by its variable (reps.yml: webhook_url_env, ...).
+
+    Read when it is used, not at start-up, so a rotated secret needs no restart."""
+    return os.environ.get(name) or None
+
+
 def _port(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -80,8 +87,10 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
 def _secret(name: str, value: str | None, *, production: bool) -> str | None:
     """A secret, if given; in production a given one must not be a placeholder."""
     value = value or None
-    if production and value is not None and (
-        value.lower() in PLACEHOLDERS or value == DEV_SECRET_KEY or len(value) < 16
+    if (
+        production
+        and value is not None
+        and (value.lower() in PLACEHOLDERS or value == DEV_SECRET_KEY or len(value) < 16)
     ):
         raise SettingsError(
             f"{name} must be a random secret of at least 16 characters in production"

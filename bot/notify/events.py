@@ -62,6 +62,7 @@ class Event:
     manage_url: str | None = None
     transcript: list[dict[str, Any]] = field(default_factory=list)
     urgent: bool = False
+    note: str | None = None  # e.g. "Please call +1 212 555 0100" (call me instead)
 
     def to_payload(self) -> dict[str, Any]:
         return {
@@ -78,4 +79,5 @@ class Event:
             "meeting": self.meeting,
             "manage_url": self.manage_url,
             "transcript": self.transcript,
+            "note": self.note,
         }
