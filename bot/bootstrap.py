@@ -15,7 +15,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.clock import Clock, SystemClock
 from bot.configfile import ConfigError
+from bot.handoff.calendar_feed import BusyCalendars
+from bot.handoff.reps import load_team
+from bot.handoff.service import Handoff
 from bot.leads.db import make_engine, make_session_factory
 from bot.leads.failures import OUTAGE
 from bot.leads.migrate import upgrade
@@ -23,7 +27,8 @@ from bot.leads.spool import LeadSpool
 from bot.leads.unit_of_work import SqlAlchemyUnitOfWork
 from bot.mail.transport import MailTransport, transport_from_settings
 from bot.scoring import Rubric, load_rubric
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import DEV_SECRET_KEY, Settings, SettingsError, env_secret, load_settings
+from bot.signing import Signer
 
 
 @dataclass
@@ -33,6 +38,9 @@ class Services:
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     spool: LeadSpool
+    handoff: Handoff
+    calendars: BusyCalendars
+    clock: Clock
     _mail: MailTransport | None = field(default=None, repr=False)
 
     def uow(self) -> SqlAlchemyUnitOfWork:
@@ -45,18 +53,28 @@ class Services:
         return self._mail
 
     async def close(self) -> None:
+        await self.calendars.close()
         await self.engine.dispose()
 
 
 def build_services(settings: Settings | None = None) -> Services:
     settings = settings or load_settings()
     engine = make_engine(settings.database_url)
+    clock = SystemClock()
+    handoff = Handoff(
+        team=load_team(settings.reps_file),
+        signer=Signer(settings.secret_key or DEV_SECRET_KEY),
+        public_url=settings.public_url,
+    )
     return Services(
         settings=settings,
         rubric=load_rubric(settings.scoring_file),
         engine=engine,
         session_factory=make_session_factory(engine),
         spool=LeadSpool(settings.spool_dir),
+        handoff=handoff,
+        calendars=BusyCalendars(env_secret, clock),
+        clock=clock,
     )
 
 
@@ -64,6 +82,7 @@ def prestart(settings: Settings | None = None) -> None:
     """Validate operator files, then bring the database schema up to date."""
     settings = settings or load_settings()
     load_rubric(settings.scoring_file)
+    load_team(settings.reps_file)
     upgrade(settings.database_url)
 
 

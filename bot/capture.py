@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.leads.failures import OUTAGE, classify, reason
-from bot.leads.service import LeadInput, ScoreRecord, record_lead
+from bot.leads.service import LeadInput, ScoreRecord, StoredHook, record_lead
 from bot.leads.spool import LeadSpool
 from bot.leads.unit_of_work import SqlAlchemyUnitOfWork
 from bot.scoring import Rubric, Score, score_lead
@@ -60,11 +60,12 @@ async def capture_lead(
     rubric: Rubric,
     uow_factory: Callable[[], SqlAlchemyUnitOfWork],
     spool: LeadSpool,
+    on_stored: StoredHook | None = None,
 ) -> Capture:
     score = score_facts(rubric, data)
     scored = dataclasses.replace(data, score=ScoreRecord.from_dict(score.to_dict()))
     try:
-        result = await record_lead(uow_factory(), scored)
+        result = await record_lead(uow_factory(), scored, on_stored=on_stored)
     except Exception as error:
         failure = classify(error)
         if failure == "refused":

@@ -93,6 +93,13 @@ class Settings:
                 raise SettingsError(f"{name} must be set in production (a random secret)")
 
 
+def env_secret(name: str) -> str | None:
+    """A secret an operator file names by its variable (reps.yml: webhook_url_env, ...).
+
+    Read when it is used, not at start-up, so a rotated secret needs no restart."""
+    return os.environ.get(name) or None
+
+
 def _port(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     if raw is None or raw == "":

@@ -7,7 +7,7 @@ commits once, and leaves nothing half-written when it fails.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Literal
@@ -29,6 +29,9 @@ from bot.leads.unit_of_work import SqlAlchemyUnitOfWork
 from bot.leads.views import conversation_to_dict, lead_to_dict, row_to_dict, score_to_dict
 
 Route = Literal["handoff", "nurture"]
+# Handoff (issue 12): runs inside record_lead's transaction, just before the commit, so what
+# it writes (the rep's lead.qualified outbox row) commits with the lead or not at all.
+StoredHook = Callable[[SqlAlchemyUnitOfWork, Lead, str, datetime], Awaitable[object]]
 Sender = Literal["visitor", "bot", "agent"]
 
 SOURCE_FIELDS = (
@@ -175,7 +178,11 @@ class LeadPage:
 
 
 async def record_lead(
-    uow: SqlAlchemyUnitOfWork, data: LeadInput, *, now: datetime | None = None
+    uow: SqlAlchemyUnitOfWork,
+    data: LeadInput,
+    *,
+    now: datetime | None = None,
+    on_stored: StoredHook | None = None,
 ) -> LeadResult:
     """Store what a conversation told us, merged into the person's lead.
 
@@ -234,6 +241,8 @@ async def record_lead(
         )
         consents_added = await _record_consents(uow, lead, conversation, data.consents)
         lead.updated_at = now
+        if on_stored is not None:
+            await on_stored(uow, lead, conversation.id, now)
         await uow.commit()
         return LeadResult(
             lead_id=lead.id,

@@ -199,6 +199,10 @@ async def test_erase_removes_the_person_everywhere(
         "score_history": before["score_history"] - 2,
         "consents": before["consents"] - 2,
         "outbox": 0,
+        # handoff's tables (migration 0002); their rows go with the lead (ON DELETE CASCADE)
+        "meetings": 0,
+        "routing_state": 0,
+        "lead_owners": 0,
     }
     assert (await (await client.get("/api/leads?email=dave@delta.io", headers=AUTH)).json())[
         "total"
