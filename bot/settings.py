@@ -44,6 +44,8 @@ class Settings:
     admin_email: str | None = None
     reps_file: Path = ROOT / "reps.yml"
     sequences_file: Path = ROOT / "sequences.yml"
+    # Signs the mail provider's webhooks (bounces, inbound replies); unset: they answer 503.
+    webhook_secret: str | None = None
 
     @property
     def production(self) -> bool:
@@ -80,8 +82,10 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
 def _secret(name: str, value: str | None, *, production: bool) -> str | None:
     """A secret, if given; in production a given one must not be a placeholder."""
     value = value or None
-    if production and value is not None and (
-        value.lower() in PLACEHOLDERS or value == DEV_SECRET_KEY or len(value) < 16
+    if (
+        production
+        and value is not None
+        and (value.lower() in PLACEHOLDERS or value == DEV_SECRET_KEY or len(value) < 16)
     ):
         raise SettingsError(
             f"{name} must be a random secret of at least 16 characters in production"
@@ -128,4 +132,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         admin_email=env.get("LEADBOT_ADMIN_EMAIL") or None,
         reps_file=Path(env.get("LEADBOT_REPS_FILE") or defaults.reps_file),
         sequences_file=Path(env.get("LEADBOT_SEQUENCES_FILE") or defaults.sequences_file),
+        webhook_secret=_secret(
+            "LEADBOT_WEBHOOK_SECRET", env.get("LEADBOT_WEBHOOK_SECRET"), production=production
+        ),
     )

@@ -36,7 +36,9 @@ def sender_domain(mail_from: str) -> str:
 
 def new_message_id(enrollment_id: int, step_key: str, mail_from: str) -> str:
     """A Message-ID fixed when the step is planned: every attempt at the step reuses it."""
-    return f"<nurture.{enrollment_id}.{step_key}.{uuid.uuid4().hex}@{sender_domain(mail_from)}>"
+    return (
+        f"<nurture.{enrollment_id}.{step_key}.{uuid.uuid4().hex[:16]}@{sender_domain(mail_from)}>"
+    )
 
 
 def lead_fields(lead: Lead, weakest: str | None) -> dict[str, Any]:

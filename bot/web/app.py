@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot.bootstrap import Services, build_services
-from bot.web import openapi, routes_health, routes_leads, routes_people
+from bot.web import openapi, routes_health, routes_leads, routes_nurture, routes_people
 from bot.web.keys import SERVICES, SPOOL_INTERVAL, SPOOL_LOCK, SPOOL_WORKER, TRACKER_STORE
 from bot.web.middlewares import (
     CLIENT_MAX_SIZE,
@@ -48,6 +48,7 @@ def create_app(
     app.cleanup_ctx.append(_services_ctx)
     app.cleanup_ctx.append(_tracker_store_ctx)
     app.cleanup_ctx.append(_spool_worker_ctx)
+    routes_nurture.setup(app)  # unsubscribe pages, webhooks, and the nurture worker
     return app
 
 
