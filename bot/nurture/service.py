@@ -231,9 +231,12 @@ async def stop_enrollment(
 
 async def stop_lead(
     sessions: Sessions, lead_id: str, reason: str, now: datetime, *, status: str = STOPPED
-) -> int:
-    """Stop the lead's active sequences (booked, replied, manual...). Returns how many."""
+) -> int | None:
+    """Stop the lead's active sequences (booked, replied, manual...). Returns how many,
+    None when there is no such lead."""
     async with sessions() as session, session.begin():
+        if await session.get(Lead, lead_id) is None:
+            return None
         active = (
             await session.scalars(
                 select(Enrollment).where(Enrollment.lead_id == lead_id, Enrollment.status == ACTIVE)

@@ -35,9 +35,16 @@ logger = logging.getLogger(__name__)
 IDLE_SECONDS = 2.0
 
 
-async def run_worker(work: Sequence[DueWork], *, idle_seconds: float = IDLE_SECONDS) -> None:
-    """Deliver due work forever; only cancellation stops it (a failed pass is logged)."""
-    while True:
+async def run_worker(
+    work: Sequence[DueWork],
+    *,
+    idle_seconds: float = IDLE_SECONDS,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Deliver due work until `stop` is set (a pass in progress finishes first, so no
+    transaction is cut off); a failed pass is logged and tried again."""
+    stop = stop or asyncio.Event()
+    while not stop.is_set():
         handled = 0
         for item in work:
             try:
@@ -45,7 +52,8 @@ async def run_worker(work: Sequence[DueWork], *, idle_seconds: float = IDLE_SECO
             except Exception:  # the database is down, a bug...: log, wait, try again
                 logger.exception("worker pass failed; retrying in %s s", idle_seconds)
         if not handled:
-            await asyncio.sleep(idle_seconds)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stop.wait(), idle_seconds)
 
 
 @dataclass
@@ -84,16 +92,24 @@ def build_sender(
 
 @contextlib.asynccontextmanager
 async def running(
-    work: Sequence[DueWork], idle_seconds: float = IDLE_SECONDS
+    work: Sequence[DueWork], idle_seconds: float = IDLE_SECONDS, grace_seconds: float = 30.0
 ) -> AsyncIterator[None]:
-    """Run the loop as a task for the life of the block (the web app's cleanup context)."""
-    task = asyncio.create_task(run_worker(work, idle_seconds=idle_seconds), name="nurture-worker")
+    """Run the loop as a task for the life of the block (the web app's cleanup context);
+    on exit the pass in progress may finish (up to `grace_seconds`)."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        run_worker(work, idle_seconds=idle_seconds, stop=stop), name="nurture-worker"
+    )
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        stop.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), grace_seconds)
+        except asyncio.TimeoutError:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 async def _main(drain: bool, concurrency: int, lease: float, idle: float) -> int:

@@ -100,7 +100,7 @@ def _bad_link() -> web.Response:
         "This link does not work",
         Markup("<p>The unsubscribe link is not valid. Reply to any of our emails and we will "
                "take you off the list.</p>"),
-        status=400,
+        status=404,
     )  # fmt: skip
 
 
@@ -152,7 +152,7 @@ async def unsubscribe_post(request: web.Request) -> web.Response:
 async def _signed_json(request: web.Request) -> Any | web.Response:
     secret = request.app[SERVICES].settings.webhook_secret
     if not secret:
-        return json_error(503, "webhooks are disabled: set LEADBOT_WEBHOOK_SECRET")
+        return json_error(403, "webhooks are disabled: set LEADBOT_WEBHOOK_SECRET")
     body = await request.read()
     if not signature_ok(secret, body, request.headers.get(SIGNATURE_HEADER)):
         return json_error(401, "bad signature")
@@ -207,18 +207,26 @@ async def inbound(request: web.Request) -> web.Response:
     return web.json_response({"action": "stopped", "sequences": stopped})
 
 
-@routes.post("/api/leads/{lead_id}/nurture/stop", name="nurture_stop")
+@routes.post("/api/leads/{id}/nurture/stop", name="nurture_stop")
 async def stop(request: web.Request) -> web.Response:
     reason = "manual"
-    if request.can_read_body:
+    if request.can_read_body and await request.read():
         try:
             data = await request.json()
         except ValueError:
             return json_error(400, 'the body must be JSON like {"reason": "..."}')
-        if isinstance(data, dict) and isinstance(data.get("reason"), str):
-            reason = f"manual: {data['reason'][:200]}"
+        if not isinstance(data, dict) or set(data) - {"reason"}:
+            return json_error(400, 'the body must be JSON like {"reason": "..."}')
+        given = data.get("reason", "")
+        if not isinstance(given, str) or len(given) > 200:
+            return json_error(400, "reason must be text of at most 200 characters")
+        reason = f"manual: {given}" if given else reason
     stopped = await service.stop_lead(
-        request.app[SERVICES].session_factory, request.match_info["lead_id"], reason,
+        request.app[SERVICES].session_factory,
+        request.match_info["id"],
+        reason,
         request.app[NURTURE].clock.now(),
-    )  # fmt: skip
+    )
+    if stopped is None:
+        return json_error(404, "no such lead")
     return web.json_response({"stopped": stopped})

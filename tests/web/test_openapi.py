@@ -42,6 +42,11 @@ async def test_the_document_is_served_without_a_token(start_app: StartApp) -> No
         "/api/people/{email}",
         "/api/openapi.json",
         "/healthz",
+        # nurture (bot/web/routes_nurture.py)
+        "/api/leads/{id}/nurture/stop",
+        "/api/nurture/bounces",
+        "/api/nurture/inbound",
+        "/nurture/unsubscribe/{token}",
     }
     assert document["components"]["securitySchemes"] == {
         "bearerAuth": {"type": "http", "scheme": "bearer"}
