@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, make_url
 from alembic import context
 from bot.leads.db import DEFAULT_URL, make_engine
 from bot.leads.models import Base
+from bot.nurture import models as _nurture_models  # noqa: F401  (nurture's tables)
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

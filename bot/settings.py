@@ -73,6 +73,8 @@ class Settings:
     privacy_url: str | None = None
     greetings: tuple[GreetingRule, ...] = DEFAULT_GREETINGS
     greetings_per_visit: int = 1  # proactive greetings shown per browser session at most
+    # Signs the mail provider's webhooks (bounces, inbound replies); unset: they answer 503.
+    webhook_secret: str | None = None
 
     @property
     def production(self) -> bool:
@@ -219,5 +221,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         greetings=_greetings(env),
         greetings_per_visit=_positive_int(
             env, "LEADBOT_GREETINGS_PER_VISIT", defaults.greetings_per_visit
+        ),
+        webhook_secret=_secret(
+            "LEADBOT_WEBHOOK_SECRET", env.get("LEADBOT_WEBHOOK_SECRET"), production=production
         ),
     )

@@ -241,6 +241,9 @@ class Consent(Base):
     text: Mapped[str | None] = mapped_column(Text)
     # Room for the unsubscribe issue: a consent is withdrawn, never rewritten.
     withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Nurture (migration 0003): a question can be answered no; the visitor's own words.
+    answer: Mapped[str | None] = mapped_column(String(16))  # granted | declined
+    answer_text: Mapped[str | None] = mapped_column(Text)
 
 
 class OutboxMessage(Base):

@@ -11,20 +11,31 @@ import asyncio
 import logging
 import os
 import re
+from collections.abc import Awaitable, Callable
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
+from aiosmtplib.email import extract_recipients, extract_sender, flatten_message
+from aiosmtplib.protocol import PERIOD_REGEX, normalize_message_line_endings
 
 from bot.settings import Settings
+
+CommitPoint = Callable[[], Awaitable[None]]
+"""Awaited when the server holds the whole message but not yet the end-of-data mark: the
+caller records "handed over" here. If it raises, the message is abandoned, never delivered."""
 
 logger = logging.getLogger(__name__)
 
 
 class TemporaryMailError(Exception):
-    """Try again later: the server is down, busy, or answered 4xx."""
+    """Try again later: the server is down, busy, or answered 4xx (`code`, when it did)."""
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class PermanentMailError(Exception):
@@ -36,8 +47,8 @@ class PermanentMailError(Exception):
 
 
 class MailTransport(Protocol):
-    async def send(self, message: EmailMessage) -> None:
-        """Deliver or raise TemporaryMailError / PermanentMailError."""
+    async def send(self, message: EmailMessage, *, commit_point: CommitPoint | None = None) -> None:
+        """Deliver or raise TemporaryMailError / PermanentMailError (see `CommitPoint`)."""
         ...
 
 
@@ -47,18 +58,25 @@ class EmlDirTransport:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
-    async def send(self, message: EmailMessage) -> None:
-        await asyncio.to_thread(self._write, message)
+    async def send(self, message: EmailMessage, *, commit_point: CommitPoint | None = None) -> None:
+        tmp, path = await asyncio.to_thread(self._write, message)
+        if commit_point is not None:
+            try:
+                await commit_point()
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+        os.replace(tmp, path)  # the rename is the delivery
+        logger.info("email written to %s (SMTP_URL is not set)", path)
 
-    def _write(self, message: EmailMessage) -> None:
+    def _write(self, message: EmailMessage) -> tuple[Path, Path]:
         self.directory.mkdir(parents=True, exist_ok=True)
         message_id = str(message.get("Message-ID") or "")
         stem = re.sub(r"[^A-Za-z0-9._-]", "_", message_id.strip("<>"))[:150] or "message"
         path = self.directory / f"{stem}.eml"
-        tmp = path.with_suffix(".eml.tmp")
+        tmp = path.with_suffix(f".eml.{os.getpid()}.tmp")
         tmp.write_bytes(bytes(message))
-        os.replace(tmp, path)
-        logger.info("email written to %s (SMTP_URL is not set)", path)
+        return tmp, path
 
 
 class SmtpTransport:
@@ -83,27 +101,72 @@ class SmtpTransport:
         )
         self.timeout = timeout
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: EmailMessage, *, commit_point: CommitPoint | None = None) -> None:
+        if commit_point is None:
+            await self._translated(self._send_whole(message))
+        else:
+            await self._translated(self._send_staged(message, commit_point))
+
+    async def _send_whole(self, message: EmailMessage) -> None:
+        await aiosmtplib.send(
+            message,
+            hostname=self.hostname,
+            port=self.port,
+            username=self.username,
+            password=self.password,
+            use_tls=self.use_tls,
+            start_tls=self.start_tls,
+            timeout=self.timeout,
+        )
+
+    async def _send_staged(self, message: EmailMessage, commit_point: CommitPoint) -> None:
+        """One SMTP transaction with the end-of-data mark held back until `commit_point`.
+
+        A client that dies before sending that mark leaves the server nothing to deliver
+        (an unfinished DATA is discarded), so whatever the caller records at the commit
+        point is true from the moment the mark leaves.
+        """
+        smtp = aiosmtplib.SMTP(
+            hostname=self.hostname,
+            port=self.port,
+            username=self.username,
+            password=self.password,
+            use_tls=self.use_tls,
+            start_tls=self.start_tls,
+            timeout=self.timeout,
+        )
+        async with smtp:
+            await smtp.mail(extract_sender(message) or "")
+            for recipient in extract_recipients(message):
+                await smtp.rcpt(recipient)
+            start = await smtp.execute_command(b"DATA")
+            if start.code != 354:
+                raise aiosmtplib.SMTPDataError(start.code, start.message)
+            body = PERIOD_REGEX.sub(b"..", normalize_message_line_endings(flatten_message(message)))
+            assert smtp.protocol is not None  # connected inside `async with`
+            smtp.protocol.write(body if body.endswith(b"\r\n") else body + b"\r\n")
+            try:
+                await commit_point()
+            except BaseException:
+                smtp.close()  # drop the connection: the server discards the unfinished DATA
+                raise
+            reply = await smtp.execute_command(b".")
+            if reply.code != 250:
+                raise aiosmtplib.SMTPDataError(reply.code, reply.message)
+
+    @staticmethod
+    async def _translated(sending: Awaitable[None]) -> None:
         try:
-            await aiosmtplib.send(
-                message,
-                hostname=self.hostname,
-                port=self.port,
-                username=self.username,
-                password=self.password,
-                use_tls=self.use_tls,
-                start_tls=self.start_tls,
-                timeout=self.timeout,
-            )
+            await sending
         except aiosmtplib.SMTPRecipientsRefused as error:
             codes = [r.code for r in error.recipients]
             if codes and all(500 <= c < 600 for c in codes):
                 raise PermanentMailError("recipient refused", codes[0]) from error
-            raise TemporaryMailError("recipient deferred") from error
+            raise TemporaryMailError("recipient deferred", codes[0] if codes else None) from error
         except aiosmtplib.SMTPResponseException as error:
             if 500 <= error.code < 600:
                 raise PermanentMailError(f"refused: {error.code}", error.code) from error
-            raise TemporaryMailError(f"deferred: {error.code}") from error
+            raise TemporaryMailError(f"deferred: {error.code}", error.code) from error
         except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as error:
             raise TemporaryMailError(type(error).__name__) from error
 

@@ -22,6 +22,7 @@ from bot.web import (
     routes_conversations,
     routes_health,
     routes_leads,
+    routes_nurture,
     routes_people,
     routes_widget,
 )
@@ -67,6 +68,7 @@ def create_app(
     app.cleanup_ctx.append(_services_ctx)
     app.cleanup_ctx.append(_tracker_store_ctx)
     app.cleanup_ctx.append(_spool_worker_ctx)
+    routes_nurture.setup(app)  # unsubscribe pages, webhooks, and the nurture worker
     return app
 
 

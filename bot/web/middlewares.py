@@ -24,7 +24,8 @@ from bot.web.responses import BadParameter, bad_parameter, json_error
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
-PUBLIC_API_PATHS = frozenset({"/api/openapi.json"})
+# The mail provider's webhooks carry a signature instead of the token (bot.nurture.webhooks).
+PUBLIC_API_PATHS = frozenset({"/api/openapi.json", "/api/nurture/inbound", "/api/nurture/bounces"})
 REQUEST_ID_HEADER = "X-Request-ID"
 CLIENT_MAX_SIZE = 64 * 1024  # no route takes a body; a bigger one is refused unread
 

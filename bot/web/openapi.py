@@ -119,13 +119,46 @@ SCHEMAS: dict[str, Schema] = {
             "rubric_version": _maybe("integer"),
             "breakdown": {"type": "array", "items": _ref("BreakdownItem")},
             "meeting": _maybe("object", description="The meeting booked, if any."),
-            "nurture": _maybe("object", description="The nurture sequence's state, if any."),
+            "nurture": {"anyOf": [{"type": "null"}, _ref("Nurture")]},
             "source": _ref("Source"),
             "time_zone": _TEXT,
             "created_at": _DATE_TIME,
             "updated_at": _DATE_TIME,
         }
     ),
+    # --- nurture (bot/nurture) ---------------------------------------------------------
+    "Nurture": {
+        "type": "object",
+        "description": "The lead's email sequence (null: never asked, or not enrolled yet).",
+        "required": ["sequence", "status", "reason", "steps"],
+        "properties": {
+            "sequence": _TEXT,
+            "status": {"enum": ["enrolled", "stopped", "unsubscribed", "suppressed", "no_consent"]},
+            "reason": _maybe("string", description="Why it stopped (booked, replied...)."),
+            "time_zone": {"type": "string", "description": "Send windows are in this zone."},
+            "steps": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "key": {"type": "string"},
+                        "due_at": _DATE_TIME,
+                        "sent_at": {"anyOf": [{"type": "null"}, _DATE_TIME]},
+                        "status": {
+                            "enum": [
+                                "pending",
+                                "sending",
+                                "sent",
+                                "failed",
+                                "cancelled",
+                                "unconfirmed",
+                            ]
+                        },
+                    }
+                ),
+            },
+        },
+    },
+    # --- end of nurture -----------------------------------------------------------------
     "LeadPage": _object(
         {
             "items": {"type": "array", "items": _ref("Lead")},
@@ -364,6 +397,11 @@ def _takeover(operation_id: str, summary: str, body: dict[str, Schema], *codes: 
 
 
 _REP = {"rep": {"type": "string", "minLength": 1, "maxLength": 80, "description": "Shown."}}
+_TOKEN: Schema = {
+    "name": "token", "in": "path", "required": True, "schema": {"type": "string"},
+    "description": "The signed token of the email's unsubscribe link.",
+}  # fmt: skip
+_HTML_PAGE: Schema = {"description": "A small page.", "content": {"text/html": {"schema": {}}}}
 
 PATHS: dict[str, Schema] = {
     "/api/conversations/{conversation_id}/claim": _takeover(
@@ -464,6 +502,120 @@ PATHS: dict[str, Schema] = {
             },
         }
     },
+    # --- nurture (bot/web/routes_nurture.py) -----------------------------------------------
+    "/api/leads/{id}/nurture/stop": {
+        "post": {
+            "operationId": "stopNurture",
+            "summary": "Stop the lead's nurture emails (a rep is talking to them)",
+            "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "requestBody": {
+                "required": False,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"reason": {"type": "string", "maxLength": 200}},
+                            "additionalProperties": False,
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": _json(
+                    _object({"stopped": {"type": "integer", "minimum": 0}}),
+                    "How many active sequences were stopped.",
+                ),
+                **_errors("400", "401", "404", "503"),
+            },
+        }
+    },
+    "/api/nurture/bounces": {
+        "post": {
+            "operationId": "nurtureBounces",
+            "summary": "Bounce and complaint webhook (SES, Postmark, SendGrid, Mailgun shapes)",
+            "description": (
+                "Signed: `X-Leadbot-Signature: sha256=<hex HMAC-SHA256 of the body with "
+                "LEADBOT_WEBHOOK_SECRET>`. Hard bounces and complaints suppress the address."
+            ),
+            "security": [],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {}}},
+            },
+            "responses": {
+                "200": _json(
+                    _object({"suppressed": {"type": "integer", "minimum": 0}}),
+                    "Addresses put on the suppression list.",
+                ),
+                "400": _json(_ERROR, "Not JSON."),
+                "401": _json(_ERROR, "Missing or wrong signature."),
+                "403": _json(_ERROR, "Webhooks are disabled (no LEADBOT_WEBHOOK_SECRET)."),
+                "503": {"$ref": "#/components/responses/Unavailable"},
+            },
+        }
+    },
+    "/api/nurture/inbound": {
+        "post": {
+            "operationId": "nurtureInbound",
+            "summary": "Inbound-mail webhook: a reply stops the sender's sequences",
+            "description": "Signed like the bounce webhook. JSON (Postmark) or form fields.",
+            "security": [],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {}}},
+            },
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["action"],
+                        "properties": {
+                            "action": {"enum": ["stopped", "unsubscribed"]},
+                            "sequences": {"type": "integer"},
+                        },
+                    },
+                    "What the email did.",
+                ),
+                "400": _json(_ERROR, "No sender address in the payload."),
+                "401": _json(_ERROR, "Missing or wrong signature."),
+                "403": _json(_ERROR, "Webhooks are disabled (no LEADBOT_WEBHOOK_SECRET)."),
+                "503": {"$ref": "#/components/responses/Unavailable"},
+            },
+        }
+    },
+    "/nurture/unsubscribe/{token}": {
+        "get": {
+            "operationId": "unsubscribePage",
+            "summary": "Unsubscribe confirm page (changes nothing: link scanners are harmless)",
+            "security": [],
+            "parameters": [_TOKEN],
+            "responses": {"200": _HTML_PAGE, "404": _HTML_PAGE},
+        },
+        "post": {
+            "operationId": "unsubscribe",
+            "summary": "RFC 8058 one-click unsubscribe, or the confirm page's buttons",
+            "security": [],
+            "parameters": [_TOKEN],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "List-Unsubscribe": {"const": "One-Click"},
+                                "scope": {"enum": ["sequence", "all"]},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {"200": _HTML_PAGE, "400": _HTML_PAGE, "404": _HTML_PAGE},
+        },
+    },
+    # --- end of nurture -----------------------------------------------------------------
     "/api/openapi.json": {
         "get": {
             "operationId": "openapi",

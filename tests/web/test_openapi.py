@@ -47,6 +47,11 @@ async def test_the_document_is_served_without_a_token(start_app: StartApp) -> No
         "/api/conversations/{conversation_id}/claim",
         "/api/conversations/{conversation_id}/release",
         "/api/conversations/{conversation_id}/messages",
+        # nurture (bot/web/routes_nurture.py)
+        "/api/leads/{id}/nurture/stop",
+        "/api/nurture/bounces",
+        "/api/nurture/inbound",
+        "/nurture/unsubscribe/{token}",
     }
     assert document["components"]["securitySchemes"] == {
         "bearerAuth": {"type": "http", "scheme": "bearer"}

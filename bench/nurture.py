@@ -1,0 +1,169 @@
+"""`python -m bench.nurture`: nurture emails sent per second with one and with two workers.
+
+PostgreSQL (a database of its own, created and dropped; LEADBOT_BENCH_POSTGRES_URL or the
+test server on 127.0.0.1:5432) holds N due steps; a local SMTP server (aiosmtpd's sink, its
+own process) accepts them; `python -m bot.nurture.worker` processes send them. The rate is
+N over the time between the first and the last `sent_at`, so process start-up is not
+counted. Rounds alternate one and two workers (the machine's speed drifts; see bench.cli).
+Targets: at least 200 emails/s with two workers, and two >= 1.6x one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from bench.procs import free_port
+from bot.leads.db import make_engine
+from bot.leads.migrate import upgrade_async
+from bot.nurture.models import NurtureStep
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
+MAIL_FROM = "Bench <bench@leadbot.example>"
+
+
+async def _seed(url: str, count: int) -> None:
+    # The seeding helper is shared with the exactly-once test.
+    from tests.integration.nurture.seed import seed_due_steps
+
+    engine = make_engine(url)
+    try:
+        await seed_due_steps(engine, count, datetime.now(timezone.utc), MAIL_FROM)
+    finally:
+        await engine.dispose()
+
+
+async def _progress(url: str) -> tuple[int, float]:
+    """(steps not sent yet, seconds between the first and last send)."""
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            left = (
+                await connection.execute(
+                    select(func.count()).where(NurtureStep.status.in_(("pending", "sending")))
+                )
+            ).scalar_one()
+            first, last = (
+                await connection.execute(
+                    select(func.min(NurtureStep.sent_at), func.max(NurtureStep.sent_at))
+                )
+            ).one()
+            span = (last - first).total_seconds() if first and last else 0.0
+            return int(left), span
+    finally:
+        await engine.dispose()
+
+
+def _libpq(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def run_round(server: str, smtp_port: int, workers: int, count: int, concurrency: int) -> float:
+    """Emails per second for `count` due steps and `workers` worker processes."""
+    name = f"leadbot_bench_nurture_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.connect(_libpq(server), autocommit=True)
+    admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        asyncio.run(upgrade_async(url))
+        asyncio.run(_seed(url, count))
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "LEADBOT_SECRET_KEY": "bench-secret-key-0123456789abcdef",
+            "LEADBOT_MAIL_FROM": MAIL_FROM,
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "bot.nurture.worker",
+            "--idle",
+            "0.2",
+            "--concurrency",
+            str(concurrency),
+        ]
+        for _ in range(workers):
+            processes.append(
+                subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+            )
+        while True:
+            left, span = asyncio.run(_progress(url))
+            if not left:
+                return count / span if span else float("inf")
+            if any(p.poll() is not None for p in processes):
+                raise RuntimeError("a worker stopped")
+            time.sleep(0.5)
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        admin.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.nurture", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--emails", type=int, default=2000, help="due steps per round")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of (one, two) workers")
+    parser.add_argument("--concurrency", type=int, default=16, help="emails in flight per worker")
+    args = parser.parse_args(argv)
+    server = os.environ.get("LEADBOT_BENCH_POSTGRES_URL", DEFAULT_URL)
+    port = free_port()
+    smtp = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-c",
+            "aiosmtpd.handlers.Sink",
+            "-l",
+            f"127.0.0.1:{port}",
+        ],
+        stderr=subprocess.DEVNULL,
+    )
+    rates: dict[int, list[float]] = {1: [], 2: []}
+    try:
+        time.sleep(1.0)
+        for number in range(args.rounds):
+            order = (1, 2) if number % 2 == 0 else (2, 1)
+            for workers in order:
+                rate = run_round(server, port, workers, args.emails, args.concurrency)
+                rates[workers].append(rate)
+                print(f"round {number + 1}: {workers} worker(s): {rate:.0f} emails/s", flush=True)
+    finally:
+        smtp.send_signal(signal.SIGTERM)
+        smtp.wait(timeout=10)
+    one, two = (max(rates[1]), max(rates[2]))
+    print(
+        f"nurture: best of {args.rounds}: 1 worker {one:.0f} emails/s, "
+        f"2 workers {two:.0f} emails/s, ratio {two / one:.2f}"
+    )
+    met_rate = "met" if two >= 200 else "NOT met"
+    met_ratio = "met" if two >= 1.6 * one else "NOT met"
+    print(f"targets: 2 workers >= 200/s: {met_rate}; ratio >= 1.6: {met_ratio}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
