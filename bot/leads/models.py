@@ -272,8 +272,9 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
-# -- handoff (issue 12): its tables live in bot/handoff/models.py on this same Base; imported
-# here so the metadata Alembic and the tests compare against is whole.
+# -- handoff (issue 12) and nurture (issue 13) keep their tables in their own packages on this
+# same Base; imported here so the metadata Alembic and the tests compare against is whole.
 import bot.handoff.models  # noqa: E402, F401
+import bot.nurture.models  # noqa: E402, F401
 
 ALL_TABLES = tuple(Base.metadata.sorted_tables)
