@@ -281,6 +281,10 @@ SCHEMAS: dict[str, Schema] = {
                 "description": "Leads the database refused, waiting for a person.",
             },
         },
+        "additionalProperties": {
+            "type": "string",
+            "description": "One more part checked: `action_server`, `rasa <url>`: ok or why not.",
+        },
     },
 }
 
@@ -627,11 +631,13 @@ PATHS: dict[str, Schema] = {
     "/readyz": {
         "get": {
             "operationId": "readiness",
-            "summary": "Readiness: database check and the quarantine count",
+            "summary": "Readiness: Rasa, the action server, the database; the quarantine count",
             "security": [],
             "responses": {
                 "200": _json(_ref("Readiness"), "Ready."),
-                "503": _json(_ref("Readiness"), "The database is not answering."),
+                "503": _json(
+                    _ref("Readiness"), "A part (database, Rasa, actions) is not answering."
+                ),
             },
         }
     },
@@ -649,9 +655,8 @@ PATHS: dict[str, Schema] = {
 }
 
 
-# Served, but not the JSON API: the widget, the demo page, the socket.io endpoint, and the
-# readiness probe (503 whenever Rasa is down, by design).
-NOT_API_ROUTES = frozenset({"/", "/widget.js", "/socket.io/", "/readyz"})
+# Served, but not the JSON API: the widget, the demo page and the socket.io endpoint.
+NOT_API_ROUTES = frozenset({"/", "/widget.js", "/socket.io/"})
 
 
 @cache
