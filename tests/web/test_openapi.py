@@ -164,8 +164,8 @@ def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 # The document the app serves (test_the_document_is_served_without_a_token checks it is
 # this one). Loaded at collection so that every operation is a test of its own; schemathesis'
 # lazy `from_fixture` loader does not run on pytest 9 (it sets `Node._nodeid`).
-# /readyz answers 503 here by design (no Rasa or action server runs in this test); its
-# shapes are checked in test_health_and_errors.py.
+# /readyz answers 503 here by design (no Rasa or action server runs in this test);
+# its answers are checked in tests/web/test_gateway.py and tests/faults/test_breaks.py.
 schema = schemathesis.openapi.from_dict(openapi_document()).exclude(path="/readyz")
 
 
