@@ -108,7 +108,7 @@ def _write(outcomes: list[Outcome], args: argparse.Namespace) -> None:
     )
     print(format_figures(fig, title))
     print(f"  transcripts of the {len(failing)} failing conversations: {transcripts}")
-    print("  replay one: python -m bench.simulate --model <model> --seeds <seed>")
+    print(f"  replay one: SIM_ONLY=1 SIM_SET={args.set} SIM_SEEDS=<seed> make eval")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@
 # Then simulated visitors (bench/simulate.py) talk to the real Rasa and action server:
 # right route, re-asks, stuck conversations, fact accuracy per slot, failing seeds.
 #   SIM_N (300)  SIM_SEED (11000)  SIM_SET (heldout | dev)  SIM_CONCURRENCY (6)
-#   SIM_SEEDS=11003,11042 replays those seeds with their transcripts; SIM_ONLY=1 skips NLU.
+#   SIM_SEEDS=11003,11042 replays those seeds with their transcripts; SIM_ONLY=1 skips NLU;
+#   SIM_TRANSCRIPTS=1 prints every failing transcript (always written to var/eval).
 # Reports, never judges: exits non-zero only if the evaluation cannot run.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -34,4 +35,5 @@ SIM_SET="${SIM_SET:-heldout}"
 say "simulated visitors on the $SIM_SET phrasings (transcripts: $OUT/simulator-transcripts.txt)"
 "$APP_PY" -m bench.simulate --model "$MODEL" --n "${SIM_N:-300}" --seed "${SIM_SEED:-11000}" \
   --set "$SIM_SET" --concurrency "${SIM_CONCURRENCY:-6}" --seeds "${SIM_SEEDS:-}" \
+  ${SIM_TRANSCRIPTS:+--transcripts} \
   --out "$ROOT/$OUT" || die "the visitor simulator could not run"

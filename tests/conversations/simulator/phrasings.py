@@ -118,11 +118,10 @@ def _load(path: Path) -> dict[str, Any]:
     return data
 
 
-def _get(data: Mapping[str, Any], *keys: str) -> Any:
+def _get(data: Any, *keys: str) -> Any:
+    """data[k1][k2]..., or None where a level is missing or not a mapping."""
     for key in keys:
-        if not isinstance(data, Mapping):
-            return None
-        data = data.get(key)  # type: ignore[assignment]
+        data = data.get(key) if isinstance(data, Mapping) else None
     return data
 
 
