@@ -324,7 +324,15 @@ PATHS: dict[str, Schema] = {
             "summary": "List leads, newest first",
             "parameters": [*_FILTERS, *_PAGING],
             "responses": {
-                "200": _json(_ref("LeadPage"), "One page of leads and the total matching."),
+                "200": {
+                    **_json(_ref("LeadPage"), "One page of leads and the total matching."),
+                    "links": {
+                        "GetFirstLead": {
+                            "operationId": "getLead",
+                            "parameters": {"id": "$response.body#/items/0/id"},
+                        }
+                    },
+                },
                 **_errors("400", "401", "503"),
             },
         }
@@ -361,7 +369,19 @@ PATHS: dict[str, Schema] = {
                 {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
             ],
             "responses": {
-                "200": _json(_ref("LeadDetail"), "The lead."),
+                "200": {
+                    **_json(_ref("LeadDetail"), "The lead."),
+                    "links": {
+                        "ExportThePerson": {
+                            "operationId": "exportPerson",
+                            "parameters": {"email": "$response.body#/email"},
+                        },
+                        "ListByConversation": {
+                            "operationId": "listLeads",
+                            "parameters": {"conversation_id": "$response.body#/conversations/0/id"},
+                        },
+                    },
+                },
                 **_errors("401", "404", "503"),
             },
         }

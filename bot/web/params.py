@@ -41,7 +41,16 @@ def only(query: MultiMapping[str], allowed: tuple[str, ...] = ()) -> None:
     for name in query:
         if name not in allowed:
             known = f"; known: {', '.join(allowed)}" if allowed else ""
-            raise BadParameter(name, f"unknown parameter{known}")
+            raise BadParameter(_echoable(name), f"unknown parameter{known}")
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
+
+
+def _echoable(name: str) -> str:
+    """A parameter's name as an error may repeat it: only a plain identifier is echoed
+    (a name can be anything the client sent, an email address included)."""
+    return name if _PLAIN_NAME.fullmatch(name) else "(unknown parameter)"
 
 
 def _single(query: MultiMapping[str], name: str) -> str | None:
