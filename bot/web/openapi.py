@@ -1,7 +1,9 @@
 """The OpenAPI 3.1 document of the leads API, served at GET /api/openapi.json (no token).
 
-Written by hand next to the routes it describes; tests/web runs schemathesis against it, so
-a route or a response shape that drifts from this document fails the tests.
+The leads API's response schemas come from the pydantic models that also build the JSON
+(bot.leads.views), and its query parameters from the model that parses them
+(bot.web.params); the rest is written next to the routes it describes. tests/web runs
+schemathesis against it, so a route or a response shape that drifts fails the tests.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from aiohttp import web
 
 from bot.leads.keys import MAX_EMAIL_LENGTH
 from bot.leads.repository import MAX_PAGE_SIZE
-from bot.leads.service import SOURCE_FIELDS
+from bot.leads.views import response_schemas
 from bot.web.params import DEFAULT_PAGE_SIZE, GRADE_PATTERN, MAX_ID_LENGTH, MAX_OFFSET, ROUTES
 
 routes = web.RouteTableDef()
@@ -53,127 +55,8 @@ SCHEMAS: dict[str, Schema] = {
             "request_id": {"type": "string", "description": "Quote it when reporting a 5xx."},
         },
     },
-    "Budget": _object(
-        {
-            "amount": _maybe("number", description="The said figure (low end of a range)."),
-            "amount_max": _maybe("number", description="The high end of a range."),
-            "currency": _maybe("string", description="ISO 4217 code."),
-            "period": {"enum": ["year", "month", "one_time", None]},
-            "status": {"enum": ["amount", "none", "unknown", None]},
-            "raw": _maybe("string", description="The visitor's own words."),
-        }
-    ),
-    "Authority": _object(
-        {
-            "decision_maker": _maybe("boolean"),
-            "role": _TEXT,
-            "level": {"enum": ["decision_maker", "influencer", "none", "unknown", None]},
-            "raw": _TEXT,
-        }
-    ),
-    "Need": _object(
-        {
-            "summary": _TEXT,
-            "level": {"enum": ["concrete", "vague", "none", "unknown", None]},
-            "raw": _TEXT,
-        }
-    ),
-    "Timeline": _object(
-        {
-            "months": _maybe("number", description="Months from the conversation; 0 is now."),
-            "status": {"enum": ["date", "none", "unknown", None]},
-            "raw": _TEXT,
-        }
-    ),
-    "Source": _object(
-        dict.fromkeys(SOURCE_FIELDS, _TEXT),
-        description="First touch: the page and campaign the person first came from.",
-    ),
-    "BreakdownItem": {
-        "type": "object",
-        "description": "Points for one BANT criterion, the rule that gave them, the evidence.",
-        "properties": {
-            "criterion": {"type": "string"},
-            "points": {"type": "integer"},
-            "max": {"type": "integer"},
-            "rule": {"type": "string"},
-            "label": {"type": "string"},
-            "evidence": _TEXT,
-        },
-    },
-    "Lead": _object(
-        {
-            "id": {"type": "string"},
-            "email": _TEXT,
-            "email_status": {"enum": ["ok", "free", None]},
-            "name": _TEXT,
-            "company": _TEXT,
-            "status": {"type": "string"},
-            "budget": _ref("Budget"),
-            "authority": _ref("Authority"),
-            "need": _ref("Need"),
-            "timeline": _ref("Timeline"),
-            "score": _maybe("integer", minimum=0, maximum=100),
-            "grade": _TEXT,
-            "route": {"enum": [*ROUTES, None]},
-            "rubric_version": _maybe("integer"),
-            "breakdown": {"type": "array", "items": _ref("BreakdownItem")},
-            "meeting": _maybe("object", description="The meeting booked, if any."),
-            "nurture": _maybe("object", description="The nurture sequence's state, if any."),
-            "source": _ref("Source"),
-            "time_zone": _TEXT,
-            "created_at": _DATE_TIME,
-            "updated_at": _DATE_TIME,
-        }
-    ),
-    "LeadPage": _object(
-        {
-            "items": {"type": "array", "items": _ref("Lead")},
-            "total": {"type": "integer", "minimum": 0, "description": "All matching leads."},
-            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-            "offset": {"type": "integer", "minimum": 0},
-        }
-    ),
-    "TranscriptMessage": _object(
-        {
-            "seq": {"type": "integer"},
-            "sender": {"enum": ["visitor", "bot", "agent"]},
-            "text": {"type": "string"},
-            "at": _DATE_TIME,
-        }
-    ),
-    "Conversation": _object(
-        {
-            "id": {"type": "string", "description": "Rasa's sender id."},
-            "started_at": _DATE_TIME,
-            "last_seen_at": _DATE_TIME,
-            "source": _ref("Source"),
-            "metadata": {"type": "object"},
-            "transcript": {"type": "array", "items": _ref("TranscriptMessage")},
-        }
-    ),
-    "ScoreHistoryEntry": _object(
-        {
-            "at": _DATE_TIME,
-            "conversation_id": _TEXT,
-            "score": {"type": "integer"},
-            "grade": {"type": "string"},
-            "route": {"enum": list(ROUTES)},
-            "rubric_version": {"type": "integer"},
-            "breakdown": {"type": "array", "items": _ref("BreakdownItem")},
-        }
-    ),
-    "LeadDetail": {
-        "allOf": [
-            _ref("Lead"),
-            _object(
-                {
-                    "score_history": {"type": "array", "items": _ref("ScoreHistoryEntry")},
-                    "conversations": {"type": "array", "items": _ref("Conversation")},
-                }
-            ),
-        ]
-    },
+    # The leads API's responses: derived from the pydantic models (bot.leads.views).
+    **response_schemas("#/components/schemas/"),
     "PersonExport": _object(
         {
             "email_key": {"type": "string"},
