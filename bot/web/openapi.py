@@ -13,10 +13,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.leads.keys import MAX_EMAIL_LENGTH
 from bot.leads.repository import MAX_PAGE_SIZE
 from bot.leads.views import response_schemas
-from bot.web.params import DEFAULT_PAGE_SIZE, GRADE_PATTERN, MAX_ID_LENGTH, MAX_OFFSET, ROUTES
+from bot.web.params import EMAIL_SCHEMA, query_parameters
 
 routes = web.RouteTableDef()
 
@@ -146,45 +145,14 @@ def _query(name: str, schema: Schema, description: str) -> Schema:
     }
 
 
-_EMAIL_SCHEMA: Schema = {
-    "type": "string",
-    "minLength": 1,
-    "maxLength": MAX_EMAIL_LENGTH,
-    "pattern": "^[^\\x00]*@[^\\x00]*$",
-}
 PARAMETERS: dict[str, Schema] = {
-    "conversation_id": _query(
-        "conversation_id",
-        {"type": "string", "maxLength": MAX_ID_LENGTH, "pattern": "^[^\\x00]*$"},
-        "Only the lead this conversation (Rasa sender id) belongs to.",
-    ),
-    "email": _query(
-        "email", _EMAIL_SCHEMA, "Only the lead with this mailbox (any spelling: case, +tags)."
-    ),
-    "route": _query("route", {"enum": list(ROUTES)}, "Only leads on this route."),
-    "grade": _query(
-        "grade", {"type": "string", "pattern": GRADE_PATTERN}, "Only leads with this grade."
-    ),
-    "since": _query(
-        "since",
-        {"type": "string", "format": "date-time"},
-        "Only leads updated at or after this ISO 8601 time (UTC when it has no offset).",
-    ),
-    "limit": _query(
-        "limit",
-        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
-        "Page size.",
-    ),
-    "offset": _query(
-        "offset",
-        {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
-        "Leads to skip (newest first).",
-    ),
+    # The leads list's filters: derived from the model that parses them.
+    **query_parameters(),
     "person_email": {
         "name": "email",
         "in": "path",
         "required": True,
-        "schema": _EMAIL_SCHEMA,
+        "schema": EMAIL_SCHEMA,
         "description": "The person's email address (any spelling of the mailbox).",
     },
 }
