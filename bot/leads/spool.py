@@ -276,6 +276,12 @@ class LeadSpool:
                 continue
             if isinstance(raw, dict) and "lead" in raw and "reason" in raw:
                 raw = raw["lead"]  # a quarantine entry
+                if isinstance(raw, str):  # an unreadable file's text: search it as text
+                    mentions = [email.strip().lower()] if email else []
+                    if any(m and m.lower() in raw.lower() for m in [*mentions, *ids]):
+                        path.unlink(missing_ok=True)
+                        deleted += 1
+                    continue
             if not isinstance(raw, dict):
                 continue
             spooled_email = raw.get("email")
