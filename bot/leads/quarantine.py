@@ -57,7 +57,7 @@ class Quarantine:
             if folder.is_dir()
             for path in folder.glob("*.json")
         ]
-        return sorted(found, key=_mtime)
+        return sorted(found, key=file_mtime)
 
     def count(self) -> int:
         return len(self.files())
@@ -66,7 +66,7 @@ class Quarantine:
         return [entry for path in self.files() if (entry := read_entry(path)) is not None]
 
     def unalerted(self) -> list[Path]:
-        return sorted(self.new.glob("*.json"), key=_mtime) if self.new.is_dir() else []
+        return sorted(self.new.glob("*.json"), key=file_mtime) if self.new.is_dir() else []
 
     def mark_alerted(self, path: Path) -> None:
         os.replace(path, self.directory / path.name)
@@ -104,7 +104,7 @@ def sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _mtime(path: Path) -> float:
+def file_mtime(path: Path) -> float:
     try:
         return path.stat().st_mtime
     except OSError:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 import re
@@ -38,7 +39,7 @@ from bot.clock import Clock, SystemClock
 from bot.facts import Authority, Budget, EmailCheck, Need, Timeline
 from bot.leads.failures import classify, reason
 from bot.leads.keys import email_key
-from bot.leads.quarantine import Quarantine, sync_folder, write_atomically
+from bot.leads.quarantine import Quarantine, file_mtime, sync_folder, write_atomically
 from bot.leads.service import (
     ConsentInput,
     LeadInput,
@@ -136,7 +137,12 @@ class LeadSpool:
         self.clock: Clock = clock or SystemClock()
 
     def _path(self, conversation_id: str) -> Path:
+        """One file per conversation. An id that is not already a plain file name gets a
+        digest of itself, so two ids never share a file ("a/b" and "a_b")."""
         safe = re.sub(r"[^A-Za-z0-9_.-]", "_", conversation_id)[:120]
+        if safe != conversation_id or safe.startswith("."):
+            digest = hashlib.sha256(conversation_id.encode("utf-8", "surrogatepass")).hexdigest()
+            safe = f"{safe[:100].lstrip('.')}~{digest[:16]}"
         return self.directory / f"{safe}.json"
 
     @asynccontextmanager
@@ -177,7 +183,7 @@ class LeadSpool:
     def pending(self) -> list[Path]:
         if not self.directory.exists():
             return []
-        return sorted(self.directory.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        return sorted(self.directory.glob("*.json"), key=file_mtime)
 
     async def drain(self, uow_factory: Callable[[], SqlAlchemyUnitOfWork]) -> int:
         """Delivers spooled leads in arrival order, after any other drain or erasure in
@@ -190,9 +196,8 @@ class LeadSpool:
     ) -> DrainReport:
         """One pass under the spool lock (skipped, `busy`, if another holds it and `wait`
         is False). Stops at an outage (named in the report); quarantines refused leads;
-        leaves a
-        lead that failed for another reason for the next pass. File I/O runs in threads:
-        the event loop keeps serving while a pass runs."""
+        leaves a lead that failed for another reason for the next pass. File I/O runs in
+        threads: the event loop keeps serving while a pass runs."""
         async with self.exclusive(wait=wait) as held:
             if not held:
                 return DrainReport(busy=True)
@@ -276,6 +281,12 @@ class LeadSpool:
                 continue
             if isinstance(raw, dict) and "lead" in raw and "reason" in raw:
                 raw = raw["lead"]  # a quarantine entry
+                if isinstance(raw, str):  # an unreadable file's text: search it as text
+                    mentions = [email.strip().lower()] if email else []
+                    if any(m and m.lower() in raw.lower() for m in [*mentions, *ids]):
+                        path.unlink(missing_ok=True)
+                        deleted += 1
+                    continue
             if not isinstance(raw, dict):
                 continue
             spooled_email = raw.get("email")

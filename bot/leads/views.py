@@ -1,12 +1,22 @@
-"""Read-side shapes: stored rows as JSON-ready dicts."""
+"""Read-side shapes: the leads API's responses as pydantic models, built from stored rows.
+
+These models are the one source of truth for the lead's shape: the JSON views below dump
+them, the OpenAPI document's schemas are their JSON schemas (bot.web.openapi), and the CSV
+export's columns are the fields marked `Csv(...)` (`csv_columns`). `meeting` is a
+passthrough object: the booking feature owns what is inside.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic.json_schema import models_json_schema
 from sqlalchemy import inspect
 
 from bot.leads.models import Base, Conversation, Lead, ScoreHistory, TranscriptMessage
@@ -29,12 +39,238 @@ def row_to_dict(row: Base) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Csv:
+    """Marks a field as a column of the CSV export: its header and its place."""
+
+    header: str
+    order: int
+
+
+# An aware datetime, written as Python writes it (2026-03-02T09:00:00+00:00).
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(lambda value: value.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+Text = str | None
+
+
+class View(BaseModel):
+    # Extra keys are not refused: features that add to the lead's JSON stay valid.
+    model_config = ConfigDict(frozen=True)
+
+
+class BudgetView(View):
+    amount: Annotated[
+        float | None,
+        Field(description="The said figure (low end of a range)."),
+        Csv("budget_amount", 9),
+    ]
+    amount_max: float | None = Field(description="The high end of a range.")
+    currency: Annotated[Text, Field(description="ISO 4217 code."), Csv("budget_currency", 10)]
+    period: Annotated[Literal["year", "month", "one_time"] | None, Csv("budget_period", 11)]
+    status: Literal["amount", "none", "unknown"] | None
+    raw: Text = Field(description="The visitor's own words.")
+
+
+class AuthorityView(View):
+    decision_maker: Annotated[bool | None, Csv("decision_maker", 13)]
+    role: Annotated[Text, Csv("authority_role", 12)]
+    level: Literal["decision_maker", "influencer", "none", "unknown"] | None
+    raw: Text
+
+
+class NeedView(View):
+    summary: Annotated[Text, Csv("need_summary", 14)]
+    level: Literal["concrete", "vague", "none", "unknown"] | None
+    raw: Text
+
+
+class TimelineView(View):
+    months: Annotated[
+        float | None,
+        Field(description="Months from the conversation; 0 is now."),
+        Csv("timeline_months", 15),
+    ]
+    status: Literal["date", "none", "unknown"] | None
+    raw: Text
+
+
+class SourceView(View):
+    """First touch: the page and campaign the person first came from."""
+
+    page_url: Annotated[Text, Csv("page_url", 16)]
+    referrer: Text
+    utm_source: Annotated[Text, Csv("utm_source", 17)]
+    utm_medium: Annotated[Text, Csv("utm_medium", 18)]
+    utm_campaign: Annotated[Text, Csv("utm_campaign", 19)]
+    utm_term: Text
+    utm_content: Text
+
+
+# Points for one BANT criterion, the rule that gave them, the evidence (bot.scoring).
+BreakdownItem = Annotated[
+    dict[str, Any],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "description": "Points for one BANT criterion, the rule that gave them, the evidence.",
+            "properties": {
+                "criterion": {"type": "string"},
+                "points": {"type": "integer"},
+                "max": {"type": "integer"},
+                "rule": {"type": "string"},
+                "label": {"type": "string"},
+                "evidence": {"type": ["string", "null"]},
+            },
+        }
+    ),
+]
+Passthrough = Annotated[dict[str, Any] | None, WithJsonSchema({"type": ["object", "null"]})]
+
+
+NurtureStatus = Literal["enrolled", "stopped", "unsubscribed", "suppressed", "no_consent"]
+StepStatus = Literal["pending", "sending", "sent", "failed", "cancelled", "unconfirmed"]
+
+
+class NurtureStepView(View):
+    key: str
+    due_at: Timestamp
+    sent_at: Timestamp | None
+    status: StepStatus
+
+
+class NurtureView(View):
+    """The lead's email sequence, as bot.nurture keeps it on the lead."""
+
+    sequence: Text
+    status: NurtureStatus
+    reason: Text = Field(description="Why it stopped (booked, replied...).")
+    time_zone: str | None = Field(default=None, description="Send windows are in this zone.")
+    steps: list[NurtureStepView]
+
+
+class LeadView(View):
+    """A lead in the shape of the leads API contract (ARCHITECTURE.md)."""
+
+    id: Annotated[str, Csv("id", 1)]
+    email: Annotated[Text, Csv("email", 4)]
+    email_status: Literal["ok", "free"] | None
+    name: Annotated[Text, Csv("name", 3)]
+    company: Annotated[Text, Csv("company", 5)]
+    status: str
+    budget: BudgetView
+    authority: AuthorityView
+    need: NeedView
+    timeline: TimelineView
+    score: Annotated[int | None, Field(ge=0, le=100), Csv("score", 6)]
+    grade: Annotated[Text, Csv("grade", 7)]
+    route: Annotated[Literal["handoff", "nurture"] | None, Csv("route", 8)]
+    rubric_version: int | None
+    breakdown: list[BreakdownItem]
+    meeting: Passthrough = Field(description="The meeting booked, if any.")
+    nurture: NurtureView | None = Field(
+        description="The email sequence (null: never asked, or not enrolled yet)."
+    )
+    source: SourceView
+    time_zone: Text
+    created_at: Annotated[Timestamp, Csv("created_at", 2)]
+    updated_at: Timestamp
+
+
+class LeadPageView(View):
+    items: list[LeadView]
+    total: int = Field(ge=0, description="All matching leads.")
+    limit: int = Field(ge=1, le=500)
+    offset: int = Field(ge=0)
+
+
+class TranscriptMessageView(View):
+    seq: int
+    sender: Literal["visitor", "bot", "agent"]
+    text: str
+    at: Timestamp
+
+
+class ConversationView(View):
+    id: str = Field(description="Rasa's sender id.")
+    started_at: Timestamp
+    last_seen_at: Timestamp
+    source: SourceView
+    metadata: dict[str, Any]
+    transcript: list[TranscriptMessageView]
+
+
+class ScoreHistoryEntryView(View):
+    at: Timestamp
+    conversation_id: Text
+    score: int
+    grade: str
+    route: Literal["handoff", "nurture"]
+    rubric_version: int
+    breakdown: list[BreakdownItem]
+
+
+class LeadDetailView(LeadView):
+    score_history: list[ScoreHistoryEntryView]
+    conversations: list[ConversationView]
+
+
+RESPONSE_MODELS: tuple[type[View], ...] = (LeadPageView, LeadDetailView)
+
+
+def response_schemas(ref_prefix: str) -> dict[str, Any]:
+    """The JSON schemas of the response models and everything they use, named without
+    the "View" suffix (Lead, Budget, LeadPage...), their references under `ref_prefix`."""
+    _, top = models_json_schema(
+        [(model, "serialization") for model in RESPONSE_MODELS],
+        ref_template=ref_prefix + "{model}",
+    )
+    text = json.dumps(top["$defs"])
+    for name in top["$defs"]:
+        text = text.replace(f'"{ref_prefix}{name}"', f'"{ref_prefix}{name.removesuffix("View")}"')
+    return {name.removesuffix("View"): schema for name, schema in json.loads(text).items()}
+
+
+def csv_columns(model: type[BaseModel] = LeadView) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(header, path into the lead's JSON) for every field marked `Csv`, in column order."""
+    found: list[tuple[int, str, tuple[str, ...]]] = []
+
+    def walk(kind: type[BaseModel], path: tuple[str, ...]) -> None:
+        for name, info in kind.model_fields.items():
+            for mark in info.metadata:
+                if isinstance(mark, Csv):
+                    found.append((mark.order, mark.header, (*path, name)))
+            annotation = info.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                walk(annotation, (*path, name))
+
+    walk(model, ())
+    return tuple((header, path) for _, header, path in sorted(found))
+
+
 def _money(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def lead_to_dict(lead: Lead) -> dict[str, Any]:
-    """A lead in the shape of the leads API contract (ARCHITECTURE.md)."""
+def _source(row: Lead | Conversation) -> SourceView:
+    return SourceView(
+        page_url=row.source_page_url,
+        referrer=row.source_referrer,
+        utm_source=row.source_utm_source,
+        utm_medium=row.source_utm_medium,
+        utm_campaign=row.source_utm_campaign,
+        utm_term=row.source_utm_term,
+        utm_content=row.source_utm_content,
+    )
+
+
+def lead_view(lead: Lead) -> LeadView:
+    return LeadView.model_construct(**_lead_fields(lead))
+
+
+def _lead_fields(lead: Lead) -> dict[str, Any]:
     return {
         "id": lead.id,
         "email": lead.email,
@@ -42,26 +278,26 @@ def lead_to_dict(lead: Lead) -> dict[str, Any]:
         "name": lead.name,
         "company": lead.company,
         "status": lead.status,
-        "budget": {
-            "amount": _money(lead.budget_amount),
-            "amount_max": _money(lead.budget_amount_max),
-            "currency": lead.budget_currency,
-            "period": lead.budget_period,
-            "status": lead.budget_status,
-            "raw": lead.budget_raw,
-        },
-        "authority": {
-            "decision_maker": lead.authority_decision_maker,
-            "role": lead.authority_role,
-            "level": lead.authority_level,
-            "raw": lead.authority_raw,
-        },
-        "need": {"summary": lead.need_summary, "level": lead.need_level, "raw": lead.need_raw},
-        "timeline": {
-            "months": lead.timeline_months,
-            "status": lead.timeline_status,
-            "raw": lead.timeline_raw,
-        },
+        "budget": BudgetView.model_construct(
+            amount=_money(lead.budget_amount),
+            amount_max=_money(lead.budget_amount_max),
+            currency=lead.budget_currency,
+            period=lead.budget_period,
+            status=lead.budget_status,
+            raw=lead.budget_raw,
+        ),
+        "authority": AuthorityView.model_construct(
+            decision_maker=lead.authority_decision_maker,
+            role=lead.authority_role,
+            level=lead.authority_level,
+            raw=lead.authority_raw,
+        ),
+        "need": NeedView.model_construct(
+            summary=lead.need_summary, level=lead.need_level, raw=lead.need_raw
+        ),
+        "timeline": TimelineView.model_construct(
+            months=lead.timeline_months, status=lead.timeline_status, raw=lead.timeline_raw
+        ),
         "score": lead.score,
         "grade": lead.grade,
         "route": lead.route,
@@ -69,54 +305,53 @@ def lead_to_dict(lead: Lead) -> dict[str, Any]:
         "breakdown": lead.breakdown or [],
         "meeting": lead.meeting,
         "nurture": lead.nurture,
-        "source": {
-            "page_url": lead.source_page_url,
-            "referrer": lead.source_referrer,
-            "utm_source": lead.source_utm_source,
-            "utm_medium": lead.source_utm_medium,
-            "utm_campaign": lead.source_utm_campaign,
-            "utm_term": lead.source_utm_term,
-            "utm_content": lead.source_utm_content,
-        },
+        "source": _source(lead),
         "time_zone": lead.time_zone,
-        "created_at": lead.created_at.isoformat(),
-        "updated_at": lead.updated_at.isoformat(),
+        "created_at": lead.created_at,
+        "updated_at": lead.updated_at,
     }
+
+
+def lead_to_dict(lead: Lead) -> dict[str, Any]:
+    """A lead in the shape of the leads API contract (ARCHITECTURE.md)."""
+    return lead_view(lead).model_dump(mode="json")
+
+
+def conversation_view(
+    conversation: Conversation, transcript: Sequence[TranscriptMessage]
+) -> ConversationView:
+    return ConversationView.model_construct(
+        id=conversation.id,
+        started_at=conversation.started_at,
+        last_seen_at=conversation.last_seen_at,
+        source=_source(conversation),
+        metadata=conversation.meta or {},
+        transcript=[
+            TranscriptMessageView.model_construct(seq=m.seq, sender=m.sender, text=m.text, at=m.at)
+            for m in transcript
+        ],
+    )
 
 
 def conversation_to_dict(
     conversation: Conversation, transcript: Sequence[TranscriptMessage]
 ) -> dict[str, Any]:
     """A conversation with its transcript, both sides in order (the lead detail's shape)."""
-    return {
-        "id": conversation.id,
-        "started_at": conversation.started_at.isoformat(),
-        "last_seen_at": conversation.last_seen_at.isoformat(),
-        "source": {
-            "page_url": conversation.source_page_url,
-            "referrer": conversation.source_referrer,
-            "utm_source": conversation.source_utm_source,
-            "utm_medium": conversation.source_utm_medium,
-            "utm_campaign": conversation.source_utm_campaign,
-            "utm_term": conversation.source_utm_term,
-            "utm_content": conversation.source_utm_content,
-        },
-        "metadata": conversation.meta or {},
-        "transcript": [
-            {"seq": m.seq, "sender": m.sender, "text": m.text, "at": m.at.isoformat()}
-            for m in transcript
-        ],
-    }
+    return conversation_view(conversation, transcript).model_dump(mode="json")
+
+
+def score_view(row: ScoreHistory) -> ScoreHistoryEntryView:
+    return ScoreHistoryEntryView.model_construct(
+        at=row.at,
+        conversation_id=row.conversation_id,
+        score=row.score,
+        grade=row.grade,
+        route=row.route,
+        rubric_version=row.rubric_version,
+        breakdown=row.breakdown,
+    )
 
 
 def score_to_dict(row: ScoreHistory) -> dict[str, Any]:
     """One entry of a lead's score history."""
-    return {
-        "at": row.at.isoformat(),
-        "conversation_id": row.conversation_id,
-        "score": row.score,
-        "grade": row.grade,
-        "route": row.route,
-        "rubric_version": row.rubric_version,
-        "breakdown": row.breakdown,
-    }
+    return score_view(row).model_dump(mode="json")

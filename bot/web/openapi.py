@@ -1,7 +1,9 @@
 """The OpenAPI 3.1 document of the leads API, served at GET /api/openapi.json (no token).
 
-Written by hand next to the routes it describes; tests/web runs schemathesis against it, so
-a route or a response shape that drifts from this document fails the tests.
+The leads API's response schemas come from the pydantic models that also build the JSON
+(bot.leads.views), and its query parameters from the model that parses them
+(bot.web.params); the rest is written next to the routes it describes. tests/web runs
+schemathesis against it, so a route or a response shape that drifts fails the tests.
 """
 
 from __future__ import annotations
@@ -11,10 +13,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.leads.keys import MAX_EMAIL_LENGTH
 from bot.leads.repository import MAX_PAGE_SIZE
-from bot.leads.service import SOURCE_FIELDS
-from bot.web.params import DEFAULT_PAGE_SIZE, GRADE_PATTERN, MAX_ID_LENGTH, MAX_OFFSET, ROUTES
+from bot.leads.views import response_schemas
+from bot.web.params import EMAIL_SCHEMA, query_parameters
 
 routes = web.RouteTableDef()
 
@@ -53,160 +54,8 @@ SCHEMAS: dict[str, Schema] = {
             "request_id": {"type": "string", "description": "Quote it when reporting a 5xx."},
         },
     },
-    "Budget": _object(
-        {
-            "amount": _maybe("number", description="The said figure (low end of a range)."),
-            "amount_max": _maybe("number", description="The high end of a range."),
-            "currency": _maybe("string", description="ISO 4217 code."),
-            "period": {"enum": ["year", "month", "one_time", None]},
-            "status": {"enum": ["amount", "none", "unknown", None]},
-            "raw": _maybe("string", description="The visitor's own words."),
-        }
-    ),
-    "Authority": _object(
-        {
-            "decision_maker": _maybe("boolean"),
-            "role": _TEXT,
-            "level": {"enum": ["decision_maker", "influencer", "none", "unknown", None]},
-            "raw": _TEXT,
-        }
-    ),
-    "Need": _object(
-        {
-            "summary": _TEXT,
-            "level": {"enum": ["concrete", "vague", "none", "unknown", None]},
-            "raw": _TEXT,
-        }
-    ),
-    "Timeline": _object(
-        {
-            "months": _maybe("number", description="Months from the conversation; 0 is now."),
-            "status": {"enum": ["date", "none", "unknown", None]},
-            "raw": _TEXT,
-        }
-    ),
-    "Source": _object(
-        dict.fromkeys(SOURCE_FIELDS, _TEXT),
-        description="First touch: the page and campaign the person first came from.",
-    ),
-    "BreakdownItem": {
-        "type": "object",
-        "description": "Points for one BANT criterion, the rule that gave them, the evidence.",
-        "properties": {
-            "criterion": {"type": "string"},
-            "points": {"type": "integer"},
-            "max": {"type": "integer"},
-            "rule": {"type": "string"},
-            "label": {"type": "string"},
-            "evidence": _TEXT,
-        },
-    },
-    "Lead": _object(
-        {
-            "id": {"type": "string"},
-            "email": _TEXT,
-            "email_status": {"enum": ["ok", "free", None]},
-            "name": _TEXT,
-            "company": _TEXT,
-            "status": {"type": "string"},
-            "budget": _ref("Budget"),
-            "authority": _ref("Authority"),
-            "need": _ref("Need"),
-            "timeline": _ref("Timeline"),
-            "score": _maybe("integer", minimum=0, maximum=100),
-            "grade": _TEXT,
-            "route": {"enum": [*ROUTES, None]},
-            "rubric_version": _maybe("integer"),
-            "breakdown": {"type": "array", "items": _ref("BreakdownItem")},
-            "meeting": _maybe("object", description="The meeting booked, if any."),
-            "nurture": {"anyOf": [{"type": "null"}, _ref("Nurture")]},
-            "source": _ref("Source"),
-            "time_zone": _TEXT,
-            "created_at": _DATE_TIME,
-            "updated_at": _DATE_TIME,
-        }
-    ),
-    # --- nurture (bot/nurture) ---------------------------------------------------------
-    "Nurture": {
-        "type": "object",
-        "description": "The lead's email sequence (null: never asked, or not enrolled yet).",
-        "required": ["sequence", "status", "reason", "steps"],
-        "properties": {
-            "sequence": _TEXT,
-            "status": {"enum": ["enrolled", "stopped", "unsubscribed", "suppressed", "no_consent"]},
-            "reason": _maybe("string", description="Why it stopped (booked, replied...)."),
-            "time_zone": {"type": "string", "description": "Send windows are in this zone."},
-            "steps": {
-                "type": "array",
-                "items": _object(
-                    {
-                        "key": {"type": "string"},
-                        "due_at": _DATE_TIME,
-                        "sent_at": {"anyOf": [{"type": "null"}, _DATE_TIME]},
-                        "status": {
-                            "enum": [
-                                "pending",
-                                "sending",
-                                "sent",
-                                "failed",
-                                "cancelled",
-                                "unconfirmed",
-                            ]
-                        },
-                    }
-                ),
-            },
-        },
-    },
-    # --- end of nurture -----------------------------------------------------------------
-    "LeadPage": _object(
-        {
-            "items": {"type": "array", "items": _ref("Lead")},
-            "total": {"type": "integer", "minimum": 0, "description": "All matching leads."},
-            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-            "offset": {"type": "integer", "minimum": 0},
-        }
-    ),
-    "TranscriptMessage": _object(
-        {
-            "seq": {"type": "integer"},
-            "sender": {"enum": ["visitor", "bot", "agent"]},
-            "text": {"type": "string"},
-            "at": _DATE_TIME,
-        }
-    ),
-    "Conversation": _object(
-        {
-            "id": {"type": "string", "description": "Rasa's sender id."},
-            "started_at": _DATE_TIME,
-            "last_seen_at": _DATE_TIME,
-            "source": _ref("Source"),
-            "metadata": {"type": "object"},
-            "transcript": {"type": "array", "items": _ref("TranscriptMessage")},
-        }
-    ),
-    "ScoreHistoryEntry": _object(
-        {
-            "at": _DATE_TIME,
-            "conversation_id": _TEXT,
-            "score": {"type": "integer"},
-            "grade": {"type": "string"},
-            "route": {"enum": list(ROUTES)},
-            "rubric_version": {"type": "integer"},
-            "breakdown": {"type": "array", "items": _ref("BreakdownItem")},
-        }
-    ),
-    "LeadDetail": {
-        "allOf": [
-            _ref("Lead"),
-            _object(
-                {
-                    "score_history": {"type": "array", "items": _ref("ScoreHistoryEntry")},
-                    "conversations": {"type": "array", "items": _ref("Conversation")},
-                }
-            ),
-        ]
-    },
+    # The leads API's responses: derived from the pydantic models (bot.leads.views).
+    **response_schemas("#/components/schemas/"),
     "PersonExport": _object(
         {
             "email_key": {"type": "string"},
@@ -314,45 +163,14 @@ def _query(name: str, schema: Schema, description: str) -> Schema:
     }
 
 
-_EMAIL_SCHEMA: Schema = {
-    "type": "string",
-    "minLength": 1,
-    "maxLength": MAX_EMAIL_LENGTH,
-    "pattern": "^[^\\x00]*@[^\\x00]*$",
-}
 PARAMETERS: dict[str, Schema] = {
-    "conversation_id": _query(
-        "conversation_id",
-        {"type": "string", "maxLength": MAX_ID_LENGTH, "pattern": "^[^\\x00]*$"},
-        "Only the lead this conversation (Rasa sender id) belongs to.",
-    ),
-    "email": _query(
-        "email", _EMAIL_SCHEMA, "Only the lead with this mailbox (any spelling: case, +tags)."
-    ),
-    "route": _query("route", {"enum": list(ROUTES)}, "Only leads on this route."),
-    "grade": _query(
-        "grade", {"type": "string", "pattern": GRADE_PATTERN}, "Only leads with this grade."
-    ),
-    "since": _query(
-        "since",
-        {"type": "string", "format": "date-time"},
-        "Only leads updated at or after this ISO 8601 time (UTC when it has no offset).",
-    ),
-    "limit": _query(
-        "limit",
-        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
-        "Page size.",
-    ),
-    "offset": _query(
-        "offset",
-        {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
-        "Leads to skip (newest first).",
-    ),
+    # The leads list's filters: derived from the model that parses them.
+    **query_parameters(),
     "person_email": {
         "name": "email",
         "in": "path",
         "required": True,
-        "schema": _EMAIL_SCHEMA,
+        "schema": EMAIL_SCHEMA,
         "description": "The person's email address (any spelling of the mailbox).",
     },
 }
@@ -426,7 +244,15 @@ PATHS: dict[str, Schema] = {
             "summary": "List leads, newest first",
             "parameters": [*_FILTERS, *_PAGING],
             "responses": {
-                "200": _json(_ref("LeadPage"), "One page of leads and the total matching."),
+                "200": {
+                    **_json(_ref("LeadPage"), "One page of leads and the total matching."),
+                    "links": {
+                        "GetFirstLead": {
+                            "operationId": "getLead",
+                            "parameters": {"id": "$response.body#/items/0/id"},
+                        }
+                    },
+                },
                 **_errors("400", "401", "503"),
             },
         }
@@ -463,7 +289,19 @@ PATHS: dict[str, Schema] = {
                 {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
             ],
             "responses": {
-                "200": _json(_ref("LeadDetail"), "The lead."),
+                "200": {
+                    **_json(_ref("LeadDetail"), "The lead."),
+                    "links": {
+                        "ExportThePerson": {
+                            "operationId": "exportPerson",
+                            "parameters": {"email": "$response.body#/email"},
+                        },
+                        "ListByConversation": {
+                            "operationId": "listLeads",
+                            "parameters": {"conversation_id": "$response.body#/conversations/0/id"},
+                        },
+                    },
+                },
                 **_errors("401", "404", "503"),
             },
         }

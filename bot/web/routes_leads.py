@@ -15,34 +15,15 @@ from aiohttp import web
 
 from bot.leads.repository import MAX_PAGE_SIZE
 from bot.leads.service import lead_detail, list_leads
+from bot.leads.views import csv_columns
 from bot.web import params
 from bot.web.keys import SERVICES
 from bot.web.responses import json_error
 
 routes = web.RouteTableDef()
 
-# (column, path into the lead's API dict)
-CSV_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("id", ("id",)),
-    ("created_at", ("created_at",)),
-    ("name", ("name",)),
-    ("email", ("email",)),
-    ("company", ("company",)),
-    ("score", ("score",)),
-    ("grade", ("grade",)),
-    ("route", ("route",)),
-    ("budget_amount", ("budget", "amount")),
-    ("budget_currency", ("budget", "currency")),
-    ("budget_period", ("budget", "period")),
-    ("authority_role", ("authority", "role")),
-    ("decision_maker", ("authority", "decision_maker")),
-    ("need_summary", ("need", "summary")),
-    ("timeline_months", ("timeline", "months")),
-    ("page_url", ("source", "page_url")),
-    ("utm_source", ("source", "utm_source")),
-    ("utm_medium", ("source", "utm_medium")),
-    ("utm_campaign", ("source", "utm_campaign")),
-)
+# (column, path into the lead's API dict): the fields marked Csv(...) in bot.leads.views.
+CSV_COLUMNS = csv_columns()
 # A cell starting with one of these is a formula to spreadsheet programs (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

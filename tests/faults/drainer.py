@@ -1,5 +1,6 @@
 """A second process draining the spool, as another web app process on the host would:
-`python -m tests.faults.drainer DATABASE_URL SPOOL_DIR`. Prints the leads delivered.
+`python -m tests.faults.drainer DATABASE_URL SPOOL_DIR`. Prints `ready`, then the leads
+delivered.
 
 It waits patiently for the database (a test holds its connection at the door) and uses
 only what every version of the spool offers: `LeadSpool(dir).drain(uow_factory)`.
@@ -21,6 +22,7 @@ PATIENT = {"timeout": 120, "command_timeout": 120}
 async def main(url: str, spool_dir: str) -> None:
     engine = make_engine(url, connect_args=PATIENT)
     sessions = make_session_factory(engine)
+    print("ready", flush=True)
     try:
         delivered = await LeadSpool(Path(spool_dir)).drain(lambda: SqlAlchemyUnitOfWork(sessions))
     finally:

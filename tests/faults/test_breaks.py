@@ -96,7 +96,7 @@ async def test_an_erasure_is_not_undone_by_a_drain_in_another_process(
             await drainer.wait()
 
     assert response.status == 200
-    assert output.strip() == b"1"  # the drain delivered Jane's lead...
+    assert output.split() == [b"ready", b"1"]  # the drain delivered Jane's lead...
     assert await leads_with(services) == 0  # ...and the erasure, after it, removed it
     assert services.spool.pending() == []
 

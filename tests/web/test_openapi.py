@@ -170,8 +170,30 @@ schema = schemathesis.openapi.from_dict(openapi_document()).exclude(path="/ready
 
 
 @schema.parametrize()  # type: ignore[untyped-decorator]  # schemathesis ships no types
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_the_api_matches_its_document(case: Any, live_api: str) -> None:
     """No 5xx, every response as documented (status, content type, schema, auth), valid
     input accepted and invalid input refused."""
     case.call_and_validate(base_url=live_api, headers=AUTH)
+
+
+class LeadsWorkflow(schema.as_state_machine()):  # type: ignore[misc]
+    """Sequences of calls that follow the document's links: list -> one lead -> the
+    person's export, the lead's conversation -> the list filtered by it."""
+
+    base_url = ""
+
+    def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+        return {"base_url": self.base_url, "headers": AUTH}
+
+
+def test_linked_calls_hold_together(live_api: str) -> None:
+    LeadsWorkflow.base_url = live_api
+    LeadsWorkflow.run(
+        settings=settings(
+            max_examples=40,
+            stateful_step_count=5,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
