@@ -56,7 +56,8 @@ from bot.web.gateway.visitors import VisitorTokens
 logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 16 * 1024  # a bigger frame closes that connection (engine.io's limit)
-CONNECTIONS_PER_MINUTE_PER_IP = 120
+# New connections a minute per address: twice its message rate (each tab, each reconnect).
+CONNECTIONS_PER_MESSAGE = 2
 
 SLOW_DOWN = "You're sending messages faster than I can read them. Please wait a few seconds."
 TOO_LONG = "That message is too long for me ({limit} characters at most). Could you shorten it?"
@@ -125,7 +126,7 @@ class Gateway:
         self._seen = SeenIds()
         self._per_visitor = RateLimiter(clock, settings.rate_per_visitor)
         self._per_ip = RateLimiter(clock, settings.rate_per_ip)
-        self._connections = RateLimiter(clock, CONNECTIONS_PER_MINUTE_PER_IP)
+        self._connections = RateLimiter(clock, CONNECTIONS_PER_MESSAGE * settings.rate_per_ip)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self.sio.on("connect", self.on_connect)
         self.sio.on("disconnect", self.on_disconnect)

@@ -160,6 +160,7 @@
 
   // -- state --------------------------------------------------------------------------
   var shown = {};        // message id -> element
+  var groups = {};       // message id -> its quick replies
   var outbox = [];       // visitor messages not yet acknowledged: {id, text, display, meta}
   var token = store.get("token");
   var opened = false, ws = null, connected = false, retries = 0, ackId = 0, acks = {};
@@ -251,6 +252,7 @@
         });
         group.appendChild(b);
       });
+      groups[msg.id] = group;
       log.appendChild(group);
     }
     log.appendChild(typing);
@@ -359,9 +361,16 @@
           return true;
         });
         saveOutbox();
+        // The server's order wins: what arrived while away goes before what waits to be sent.
+        (h.messages || []).forEach(function (m) {
+          if (shown[m.id]) log.appendChild(shown[m.id]);
+          if (groups[m.id]) log.appendChild(groups[m.id]);
+        });
         outbox.forEach(function (o) {
           if (o.text.charAt(0) !== "/" || o.display) render({ id: o.id, sender: "visitor", text: o.display || o.text });
+          if (shown[o.id]) log.appendChild(shown[o.id]);
         });
+        log.appendChild(typing);
         var last = h.messages && h.messages[h.messages.length - 1];
         if (last && last.sender === "visitor") disableOlderReplies();
         if (!h.messages || !h.messages.length) greetOnce();
