@@ -296,6 +296,8 @@ async def _measure_scale_out(
 
 def _table(results: dict[str, Any]) -> str:
     lines = ["", "gateway (bot web app in front of Rasa's REST channel)"]
+    if "latency" not in results:
+        return _scale_out_line(results, lines)
     lat = results["latency"]
     lines.append(
         f"  added latency per turn, {lat['turns']} turns vs a direct REST call: "
@@ -309,6 +311,10 @@ def _table(results: dict[str, Any]) -> str:
         f"{mem['rss_with_visitors_mib']:.0f} MiB with {mem['visitors']} visitors connected "
         f"({mem['per_visitor_kib']:.0f} KiB each)"
     )
+    return _scale_out_line(results, lines)
+
+
+def _scale_out_line(results: dict[str, Any], lines: list[str]) -> str:
     if "scale_out" in results:
         so = results["scale_out"]
         lines.append(
@@ -324,12 +330,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.gateway", description=__doc__)
     parser.add_argument("--model", type=Path, help="the trained Leadbot model (throughput)")
     parser.add_argument("--quick", action="store_true", help="fewer turns and rounds")
+    parser.add_argument(
+        "--scale-out-only", action="store_true", help="only the two-Rasa throughput (needs --model)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "gateway.json")
     args = parser.parse_args(argv)
     turns, rounds, conversations = (200, 1, 4) if args.quick else (1000, 3, 8)
     with tempfile.TemporaryDirectory(prefix="leadbot-bench-gw-") as tmp:
         workdir = Path(tmp)
-        results = asyncio.run(_measure_standin(workdir, turns, 500))
+        results: dict[str, Any] = {}
+        if not args.scale_out_only:
+            results.update(asyncio.run(_measure_standin(workdir, turns, 500)))
         if args.model is not None:
             results["scale_out"] = asyncio.run(
                 _measure_scale_out(args.model, workdir, rounds, conversations, concurrency=8)
