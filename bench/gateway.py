@@ -281,7 +281,7 @@ async def _measure_standin(workdir: Path, turns: int, visitors: int) -> dict[str
     return {"latency": latency, "memory": memory}
 
 
-async def _measure_scale_out(
+def _measure_scale_out(
     model: Path, workdir: Path, rounds: int, conversations: int, concurrency: int
 ) -> dict[str, Any]:
     # The app's RASA_TOKEN is only used for trackers (history), not measured here.
@@ -291,7 +291,7 @@ async def _measure_scale_out(
         web_app(workdir / "one", [a.rasa_url], a.token) as (one_url, _),
         web_app(workdir / "two", [a.rasa_url, b.rasa_url], a.token) as (two_url, _),
     ):
-        return await throughput(one_url, two_url, rounds, conversations, concurrency)
+        return asyncio.run(throughput(one_url, two_url, rounds, conversations, concurrency))
 
 
 def _table(results: dict[str, Any]) -> str:
@@ -342,8 +342,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.scale_out_only:
             results.update(asyncio.run(_measure_standin(workdir, turns, 500)))
         if args.model is not None:
-            results["scale_out"] = asyncio.run(
-                _measure_scale_out(args.model, workdir, rounds, conversations, concurrency=8)
+            results["scale_out"] = _measure_scale_out(
+                args.model, workdir, rounds, conversations, concurrency=8
             )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2))
