@@ -505,7 +505,7 @@
   var dismissed = false;
   try { dismissed = sessionStorage.getItem(KEY + "greet") === "dismissed"; } catch (e) { dismissed = false; }
   var rule = (CONFIG.greetings || []).filter(function (g) { return glob(g.pattern).test(location.pathname); })[0];
-  if (rule && !dismissed && !token && (CONFIG.greetingsPerVisit || 1) > 0) {
+  if (rule && !dismissed && !token) {
     setTimeout(function () {
       if (opened || dismissed) return;
       greet.querySelector(".open").textContent = rule.text;
