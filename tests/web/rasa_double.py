@@ -24,6 +24,7 @@ class RasaDouble:
     received: list[dict[str, Any]] = field(default_factory=list)
     trackers: dict[str, dict[str, Any]] = field(default_factory=dict)
     down: bool = False
+    silent: bool = False  # answers [] as Rasa does when the action server fails
     hold: asyncio.Event | None = None  # set: a turn waits until the test releases it
 
     def tracker(self, sender: str) -> dict[str, Any]:
@@ -55,7 +56,7 @@ class RasaDouble:
                 "timestamp": time.time(),
             }
         )
-        if tracker["paused"]:
+        if tracker["paused"] or self.silent:
             return web.json_response([])
         replies = [
             {"recipient_id": body["sender"], "text": f"you said: {body['message']}"},

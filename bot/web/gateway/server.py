@@ -66,6 +66,8 @@ UNAVAILABLE = (
     "press Retry (or send it again) in a moment."
 )
 
+SILENT = "Sorry, I couldn't answer that just now. Please try again in a moment."
+
 
 class NotClaimed(Exception):
     """A rep's message for a conversation no rep has claimed (the bot would talk over)."""
@@ -251,7 +253,19 @@ class Gateway:
                 return {"status": "unavailable", "id": message_id}
             for message in replies_to_messages(message_id, replies):
                 await self._broadcast(conversation_id, message)
+            if not replies and not await self._paused(conversation_id):
+                # Rasa kept the message but said nothing: the action server failed or is down
+                logger.warning("no reply in conversation %s", conversation_id)
+                await self._broadcast(conversation_id, notice(f"n{uuid.uuid4().hex}", SILENT))
         return {"status": "ok", "id": message_id, "replies": len(replies)}
+
+    async def _paused(self, conversation_id: str) -> bool:
+        """A rep holds the conversation (the bot is silent on purpose)."""
+        try:
+            tracker = await self.rasa.tracker(conversation_id)
+        except RasaUnavailable:
+            return False
+        return bool(tracker.get("paused"))
 
     # -- the rep's side (bot/web/routes_conversations.py) ---------------------------------
 
