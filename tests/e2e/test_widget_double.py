@@ -60,6 +60,13 @@ class Servers:
         await upgrade_async(settings.database_url)
         return await self._serve(create_app(build_services(settings)))
 
+    async def _cancel_the_rest(self) -> None:
+        """engine.io's ping tasks of sockets closed by the browser outlive the app."""
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     def __enter__(self) -> Servers:
         self.thread.start()
         self.url = self.run(self._start())
@@ -68,6 +75,7 @@ class Servers:
     def __exit__(self, *exc: object) -> None:
         for runner in reversed(self.runners):
             self.run(runner.cleanup())
+        self.run(self._cancel_the_rest())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=10)
         self.loop.close()

@@ -304,7 +304,7 @@
     if (connected || opened) showStatus("Reconnecting\u2026");
     connected = false;
     acks = {};
-    outbox.forEach(function (o) { o.inflight = false; });
+    outbox.forEach(function (o) { o.inflight = false; o.hold = false; }); // retried once back
     clearTimeout(watchdog);
     setTyping(false);
     scheduleReconnect();
@@ -382,6 +382,10 @@
       if (m && m.kind === "error" && m.retry) {
         outbox.forEach(function (o) { if (o.id === m.retry) o.hold = true; });
         markState(m.retry, "Not delivered.", true);
+        if (!shown[m.retry]) setTimeout(function () { // the greeting has no Retry button
+          outbox.forEach(function (o) { if (o.id === m.retry) o.hold = false; });
+          flush();
+        }, 15000);
       }
       if (m && m.kind === "notice" && m.retry) {
         outbox.forEach(function (o) { if (o.id === m.retry) o.hold = true; });
