@@ -275,7 +275,7 @@ def run_stack(model: Path, workdir: Path, start_timeout: float = 900) -> Iterato
         _process(
             actions, workdir / "actions.log", env, f"http://127.0.0.1:{actions_port}/health", 300
         ),
-        _process(rasa, workdir / "rasa.log", env, f"{rasa_url}/version", start_timeout),
+        _process(rasa, workdir / "rasa.log", env, f"{rasa_url}/", start_timeout),
     ):
         yield rasa_url
 
@@ -311,7 +311,7 @@ async def _measure_standin(workdir: Path, turns: int, visitors: int) -> dict[str
     rasa_url = f"http://127.0.0.1:{port}"
     standin = [sys.executable, "-m", "bench.rasa_standin", "--port", str(port)]
     with (
-        _process(standin, workdir / "standin.log", {}, f"{rasa_url}/version"),
+        _process(standin, workdir / "standin.log", {}, f"{rasa_url}/"),
         web_app(workdir, [rasa_url], "bench") as (app_url, pid),
     ):
         idle = tree_rss_mib(pid)

@@ -19,8 +19,8 @@ async def webhook(request: web.Request) -> web.Response:
     )
 
 
-async def version(request: web.Request) -> web.Response:
-    return web.json_response({"version": "stand-in"})
+async def hello(request: web.Request) -> web.Response:
+    return web.Response(text="Hello from a stand-in for Rasa")
 
 
 def main() -> None:
@@ -29,7 +29,7 @@ def main() -> None:
     args = parser.parse_args()
     app = web.Application()
     app.router.add_post("/webhooks/rest/webhook", webhook)
-    app.router.add_get("/version", version)
+    app.router.add_get("/", hello)
     web.run_app(app, host="127.0.0.1", port=args.port, print=None, access_log=None)
 
 

@@ -66,7 +66,7 @@ async def readyz(request: web.Request) -> web.Response:
     checks = [
         _check("database", _select_one(request.app[SERVICES].engine)),
         _check("action_server", _action_server(settings.actions_url)),
-        *(_check(f"rasa {url}", rasa.version(url)) for url in rasa.urls),
+        *(_check(f"rasa {url}", rasa.alive(url)) for url in rasa.urls),
     ]
     results = dict(await asyncio.gather(*checks))
     ready = all(value == "ok" for value in results.values())

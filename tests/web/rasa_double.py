@@ -37,7 +37,7 @@ class RasaDouble:
         app.router.add_post("/webhooks/rest/webhook", self.webhook)
         app.router.add_get("/conversations/{sender}/tracker", self.get_tracker)
         app.router.add_post("/conversations/{sender}/tracker/events", self.append)
-        app.router.add_get("/version", self.version)
+        app.router.add_get("/", self.hello)
         return app
 
     async def webhook(self, request: web.Request) -> web.Response:
@@ -101,5 +101,5 @@ class RasaDouble:
             tracker["events"].append(event)
         return web.json_response(tracker)
 
-    async def version(self, request: web.Request) -> web.Response:
-        return web.json_response({"version": "3.6.21"})
+    async def hello(self, request: web.Request) -> web.Response:
+        return web.Response(text="Hello from Rasa: 3.6.21")
