@@ -445,10 +445,10 @@
   function open() {
     if (!opened) {
       opened = true;
-      store.set("open", "1");
       if (token) store.set("token", token);
       saveOutbox();
     }
+    store.set("open", "1"); // a reload or another page reopens it
     hideGreeting();
     panel.hidden = false;
     launch.setAttribute("aria-expanded", "true");
