@@ -113,6 +113,7 @@ class Visitor:
 
     def __init__(self) -> None:
         self.sio = socketio.AsyncClient(reconnection=False)
+        self.unanswered = 0  # turns Rasa kept but did not answer (an action failed)
         self._inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.sio.on("bot_uttered", self._inbox.put)
 
@@ -131,6 +132,8 @@ class Visitor:
             raise RuntimeError(f"turn refused: {answer}")
         for _ in range(int(answer["replies"])):
             await asyncio.wait_for(self._inbox.get(), 30)  # sent before the ack
+        if not answer["replies"]:
+            self.unanswered += 1
         return time.perf_counter() - started
 
     async def close(self) -> None:
@@ -206,15 +209,16 @@ async def idle_memory(app_url: str, pid: int, visitors: int) -> dict[str, Any]:
 # -- 3. throughput, two Rasa servers vs one --------------------------------------------
 
 
-async def play(app_url: str, conversations: int, concurrency: int) -> tuple[int, float]:
-    """`conversations` visitors play LEADBOT_SCRIPT, `concurrency` at a time: (turns, s)."""
+async def play(app_url: str, conversations: int, concurrency: int) -> tuple[int, float, int]:
+    """`conversations` visitors play LEADBOT_SCRIPT, `concurrency` at a time:
+    (turns, seconds, turns left unanswered)."""
     queue: asyncio.Queue[int] = asyncio.Queue()
     for n in range(conversations):
         queue.put_nowait(n)
-    turns = 0
+    turns = unanswered = 0
 
     async def worker() -> None:
-        nonlocal turns
+        nonlocal turns, unanswered
         while not queue.empty():
             n = queue.get_nowait()
             visitor = Visitor()
@@ -222,11 +226,12 @@ async def play(app_url: str, conversations: int, concurrency: int) -> tuple[int,
             for text in LEADBOT_SCRIPT:
                 await visitor.turn(text.replace("{n}", f"{n}{uuid.uuid4().hex[:6]}"))
                 turns += 1
+            unanswered += visitor.unanswered
             await visitor.close()
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return turns, time.perf_counter() - started
+    return turns, time.perf_counter() - started, unanswered
 
 
 @contextlib.contextmanager
@@ -284,13 +289,15 @@ async def throughput(
     one_url: str, two_url: str, rounds: int, conversations: int, concurrency: int
 ) -> dict[str, Any]:
     results: dict[str, list[float]] = {"one": [], "two": []}
+    failed = {"one": 0, "two": 0}
     for r in range(rounds):
         order = [("one", one_url), ("two", two_url)]
         if r % 2:
             order.reverse()
         for name, url in order:
-            turns, seconds = await play(url, conversations, concurrency)
+            turns, seconds, unanswered = await play(url, conversations, concurrency)
             results[name].append(turns / seconds)
+            failed[name] += unanswered
     one = sum(results["one"]) / len(results["one"])
     two = sum(results["two"]) / len(results["two"])
     return {
@@ -300,6 +307,8 @@ async def throughput(
         "turns_per_s_two_rasa": two,
         "ratio_two_over_one": two / one,
         "per_round": results,
+        # Must be 0 for the figures to mean anything (a failed action answers fast).
+        "unanswered_turns": failed,
     }
 
 
@@ -362,7 +371,7 @@ def _scale_out_line(results: dict[str, Any], lines: list[str]) -> str:
             f"  throughput at {so['concurrency']} concurrent visitors: one Rasa "
             f"{so['turns_per_s_one_rasa']:.1f} turns/s, two Rasa "
             f"{so['turns_per_s_two_rasa']:.1f} turns/s (x{so['ratio_two_over_one']:.2f}, "
-            f"{os.cpu_count()} cores)"
+            f"{os.cpu_count()} cores; unanswered turns: {so['unanswered_turns']})"
         )
     return "\n".join(lines)
 
@@ -378,7 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     turns, rounds, conversations = (200, 1, 4) if args.quick else (1000, 3, 8)
     with tempfile.TemporaryDirectory(prefix="leadbot-bench-gw-") as tmp:
-        workdir = Path(tmp)
+        workdir = Path(os.environ.get("LEADBOT_BENCH_WORKDIR") or tmp)  # keep logs: set it
         results: dict[str, Any] = {}
         if not args.scale_out_only:
             results.update(asyncio.run(_measure_standin(workdir, turns, 500)))
