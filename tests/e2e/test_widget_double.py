@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from bot.bootstrap import build_services
 from bot.leads.migrate import upgrade_async
@@ -89,17 +89,9 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def chromium(servers: Servers) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def tab(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context()
+def tab(servers: Servers, browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
     context.set_default_timeout(20_000)
     yield context.new_page()
     context.close()
