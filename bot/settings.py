@@ -26,8 +26,10 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class GreetingRule:
-    """Proactive greeting: on pages whose path matches `pattern` (fnmatch: `/pricing*`),
-    the widget shows `text` next to its launcher after `delay` seconds."""
+    """Proactive greeting: on pages whose path matches `pattern` (`*` any characters:
+    `/pricing*`), the widget shows `text` next to its launcher after `delay` seconds. The
+    first matching rule wins; at most once a page, never after the visitor dismissed one
+    (in that tab), never to a visitor already chatting."""
 
     pattern: str
     delay: float
@@ -72,7 +74,6 @@ class Settings:
     rate_per_ip: int = 60  # messages a minute per address (shared by a whole office)
     privacy_url: str | None = None
     greetings: tuple[GreetingRule, ...] = DEFAULT_GREETINGS
-    greetings_per_visit: int = 1  # proactive greetings shown per browser session at most
     # Signs the mail provider's webhooks (bounces, inbound replies); unset: they answer 503.
     webhook_secret: str | None = None
 
@@ -219,9 +220,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         rate_per_ip=_positive_int(env, "LEADBOT_RATE_PER_IP", defaults.rate_per_ip),
         privacy_url=env.get("LEADBOT_PRIVACY_URL") or None,
         greetings=_greetings(env),
-        greetings_per_visit=_positive_int(
-            env, "LEADBOT_GREETINGS_PER_VISIT", defaults.greetings_per_visit
-        ),
         webhook_secret=_secret(
             "LEADBOT_WEBHOOK_SECRET", env.get("LEADBOT_WEBHOOK_SECRET"), production=production
         ),

@@ -6,7 +6,7 @@
 # (bench/cli.py) in the app environment. Extra arguments go to it: scripts/bench.sh --quick,
 # --help, --only baseline,stock, --long-messages-only (the slowest single message of 2, 20
 # and 100 KB through Leadbot's Rasa, no load levels).
-# Results: a table on stdout and var/bench/results.json.
+# Results: a table on stdout and var/bench/results.json (the gateway's: var/bench/gateway.json).
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
@@ -52,4 +52,13 @@ if wants stock; then
 fi
 
 mkdir -p "$ROOT/var/bench"
-exec "$APP_PY" -m bench "${models[@]}" "$@"
+"$APP_PY" -m bench "${models[@]}" "$@"
+
+# The widget gateway's figures (bench/gateway.py, var/bench/gateway.json): its added latency
+# per turn, memory with 500 idle visitors, throughput with two Rasa servers vs one. Part of
+# the whole run (skipped with --only).
+if [ -z "$only" ]; then
+  quick=()
+  for arg in "$@"; do [ "$arg" = "--quick" ] && quick=(--quick); done
+  "$APP_PY" -m bench.gateway ${LEADBOT_MODEL:+--model "$LEADBOT_MODEL"} "${quick[@]}"
+fi

@@ -74,6 +74,7 @@ def create_app(
 
 async def _services_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
+    await app[GATEWAY].sio.shutdown()  # closes visitors' connections and their ping tasks
     await app[GATEWAY].rasa.close()
     await app[SERVICES].close()
 

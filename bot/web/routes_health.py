@@ -74,7 +74,7 @@ async def readyz(request: web.Request) -> web.Response:
     checks = [
         _check("database", _select_one(services.engine)),
         _check("action_server", _action_server(settings.actions_url)),
-        *(_check(f"rasa {url}", rasa.version(url)) for url in rasa.urls),
+        *(_check(f"rasa {url}", rasa.alive(url)) for url in rasa.urls),
     ]
     results = dict(await asyncio.gather(*checks))
     quarantined = await asyncio.to_thread(quarantined_leads, settings.spool_dir)

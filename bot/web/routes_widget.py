@@ -23,7 +23,6 @@ def widget_config(settings: Settings) -> dict[str, object]:
         "greetings": [
             {"pattern": g.pattern, "delay": g.delay, "text": g.text} for g in settings.greetings
         ],
-        "greetingsPerVisit": settings.greetings_per_visit,
     }
 
 

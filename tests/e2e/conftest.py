@@ -99,7 +99,10 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 
 
 @pytest.fixture(scope="session")
-def browser(app: App) -> Iterator[Browser]:
+def browser() -> Iterator[Browser]:
+    """One chromium for the session (Playwright's sync API can't run twice at once)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"no chromium at {CHROMIUM}: run scripts/browser_setup.sh")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
@@ -109,7 +112,7 @@ def browser(app: App) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
+def context(app: App, browser: Browser) -> Iterator[BrowserContext]:
     context = browser.new_context(
         viewport={"width": 1280, "height": 800}, timezone_id="America/New_York", locale="en-US"
     )

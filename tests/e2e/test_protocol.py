@@ -27,7 +27,7 @@ async def _conversation(app: App) -> tuple[list[dict[str, Any]], dict[str, Any],
     live: list[dict[str, Any]] = []
     client.on("bot_uttered", live.append)
     await client.connect(app.url, transports=["websocket"])
-    confirm = await client.call("session_request", {"session_id": None})
+    confirm = await client.call("session_request", {"session_id": None, "leadbot": 1})
     greet = await client.call(
         "user_uttered",
         {"message": "/greet", "customData": {**CONTEXT, "message_id": "greet"}},

@@ -81,6 +81,9 @@ def test_a_network_cut_during_a_reply_loses_and_duplicates_nothing(
     expect(page.locator("[data-leadbot] .status")).to_be_hidden()
     texts = widget.texts()
     assert len(texts) == len(set(texts)) == 6
+    # in the order of the conversation: the missed replies before the message sent later
+    assert texts[1] == "You said: I'd like to book a demo please"
+    assert texts[4] == "You said: we lose inbound leads at night because nobody answers the chat"
     said = _user_texts(app, _conversation_id(app, page))
     assert said == Counter(
         {

@@ -41,7 +41,11 @@ class Widget:
         self.input.fill(text)
         self.input.press("Enter")
         self.wait_for_bot(before + replies)
-        return [t.strip() for t in self.bot_messages().all_inner_texts()[before:]]
+        return [" ".join(t.split()) for t in self.bot_messages().all_inner_texts()[before:]]
 
     def texts(self) -> list[str]:
-        return [t.strip() for t in self.page.locator("[data-leadbot] .log .m").all_inner_texts()]
+        """Every message's text, white space collapsed (as a screen reader reads it)."""
+        return [
+            " ".join(t.split())
+            for t in self.page.locator("[data-leadbot] .log .m").all_inner_texts()
+        ]

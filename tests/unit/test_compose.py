@@ -51,8 +51,9 @@ def with_secrets(env: dict[str, str]) -> dict[str, str]:
     }
 
 
-def test_the_five_services(compose: dict[str, Any]) -> None:
-    assert set(compose["services"]) == {"rasa", "actions", "bot", "postgres", "redis"}
+def test_the_services(compose: dict[str, Any]) -> None:
+    assert set(compose["services"]) == {"rasa", "rasa-2", "actions", "bot", "postgres", "redis"}
+    assert service(compose, "rasa-2") == service(compose, "rasa")  # a replica
 
 
 def test_rasa_matches_the_run_script_and_the_production_endpoints(compose: dict[str, Any]) -> None:
@@ -116,7 +117,7 @@ def test_bot_settings_load_in_production_from_the_compose_environment(
     assert settings.port == 8080
     assert bot["ports"] == [f"{settings.port}:{settings.port}"]
     assert settings.host == "0.0.0.0"
-    assert settings.rasa_urls == ("http://rasa:5005",)
+    assert settings.rasa_urls == ("http://rasa:5005", "http://rasa-2:5005")
     assert settings.database_url.startswith("postgresql://")
     assert settings.rasa_tracker_url.endswith("/rasa")
     assert settings.api_token

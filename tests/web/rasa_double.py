@@ -24,6 +24,7 @@ class RasaDouble:
     received: list[dict[str, Any]] = field(default_factory=list)
     trackers: dict[str, dict[str, Any]] = field(default_factory=dict)
     down: bool = False
+    silent: bool = False  # answers [] as Rasa does when the action server fails
     hold: asyncio.Event | None = None  # set: a turn waits until the test releases it
 
     def tracker(self, sender: str) -> dict[str, Any]:
@@ -36,7 +37,7 @@ class RasaDouble:
         app.router.add_post("/webhooks/rest/webhook", self.webhook)
         app.router.add_get("/conversations/{sender}/tracker", self.get_tracker)
         app.router.add_post("/conversations/{sender}/tracker/events", self.append)
-        app.router.add_get("/version", self.version)
+        app.router.add_get("/", self.hello)
         return app
 
     async def webhook(self, request: web.Request) -> web.Response:
@@ -55,7 +56,7 @@ class RasaDouble:
                 "timestamp": time.time(),
             }
         )
-        if tracker["paused"]:
+        if tracker["paused"] or self.silent:
             return web.json_response([])
         replies = [
             {"recipient_id": body["sender"], "text": f"you said: {body['message']}"},
@@ -100,5 +101,5 @@ class RasaDouble:
             tracker["events"].append(event)
         return web.json_response(tracker)
 
-    async def version(self, request: web.Request) -> web.Response:
-        return web.json_response({"version": "3.6.21"})
+    async def hello(self, request: web.Request) -> web.Response:
+        return web.Response(text="Hello from Rasa: 3.6.21")

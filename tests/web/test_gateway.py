@@ -346,3 +346,18 @@ async def test_the_community_widget_gets_messages_with_the_protocol_keys_only(
     await app_client.post(f"{base}/messages", json={"rep": "Ana", "text": "Hello!"}, headers=AUTH)
     await eventually(lambda: len(theirs.bot) == 4)
     assert theirs.bot[2:] == [{"text": "Ana joined the conversation."}, {"text": "Ana: Hello!"}]
+
+
+async def test_silence_from_rasa_is_answered_kindly(
+    app_client: TestClient[Any, Any],
+    rasa: tuple[RasaDouble, str],
+    browser: Callable[[], Browser],
+) -> None:
+    double, _ = rasa
+    b = browser()
+    await b.open(app_client)
+    double.silent = True  # what Rasa answers when the action server is down
+    assert (await b.say("hello?", "s1"))["replies"] == 0
+    await eventually(lambda: len(b.bot) == 1)
+    assert b.bot[0]["kind"] == "notice"
+    assert "couldn't answer that just now" in b.bot[0]["text"]

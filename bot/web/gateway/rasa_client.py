@@ -79,10 +79,16 @@ class RasaClient:
         url = f"{self.server_for(conversation_id)}/conversations/{conversation_id}/tracker/events"
         await self._request("POST", url, timeout=API_TIMEOUT_SECONDS, api=True, body=events)
 
-    async def version(self, url: str) -> str:
-        """Rasa's /version (no token): does the server at `url` answer?"""
-        answer = await self._request("GET", f"{url}/version", timeout=API_TIMEOUT_SECONDS)
-        return str(answer.get("version", "?")) if isinstance(answer, dict) else "?"
+    async def alive(self, url: str) -> None:
+        """Does the Rasa server at `url` answer? (`/` answers with or without the HTTP API.)"""
+        try:
+            async with self._http().get(
+                f"{url}/", timeout=aiohttp.ClientTimeout(total=API_TIMEOUT_SECONDS)
+            ) as response:
+                if response.status != 200:
+                    raise RasaUnavailable(f"Rasa answered {response.status}")
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            raise RasaUnavailable(type(error).__name__) from error
 
     async def close(self) -> None:
         if self._session is not None:

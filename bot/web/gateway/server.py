@@ -56,7 +56,8 @@ from bot.web.gateway.visitors import VisitorTokens
 logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 16 * 1024  # a bigger frame closes that connection (engine.io's limit)
-CONNECTIONS_PER_MINUTE_PER_IP = 120
+# New connections a minute per address: twice its message rate (each tab, each reconnect).
+CONNECTIONS_PER_MESSAGE = 2
 
 SLOW_DOWN = "You're sending messages faster than I can read them. Please wait a few seconds."
 TOO_LONG = "That message is too long for me ({limit} characters at most). Could you shorten it?"
@@ -64,6 +65,8 @@ UNAVAILABLE = (
     "Sorry, I can't answer right now. Your message was not lost: "
     "press Retry (or send it again) in a moment."
 )
+
+SILENT = "Sorry, I couldn't answer that just now. Please try again in a moment."
 
 
 class NotClaimed(Exception):
@@ -125,7 +128,7 @@ class Gateway:
         self._seen = SeenIds()
         self._per_visitor = RateLimiter(clock, settings.rate_per_visitor)
         self._per_ip = RateLimiter(clock, settings.rate_per_ip)
-        self._connections = RateLimiter(clock, CONNECTIONS_PER_MINUTE_PER_IP)
+        self._connections = RateLimiter(clock, CONNECTIONS_PER_MESSAGE * settings.rate_per_ip)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self.sio.on("connect", self.on_connect)
         self.sio.on("disconnect", self.on_disconnect)
@@ -250,7 +253,19 @@ class Gateway:
                 return {"status": "unavailable", "id": message_id}
             for message in replies_to_messages(message_id, replies):
                 await self._broadcast(conversation_id, message)
+            if not replies and not await self._paused(conversation_id):
+                # Rasa kept the message but said nothing: the action server failed or is down
+                logger.warning("no reply in conversation %s", conversation_id)
+                await self._broadcast(conversation_id, notice(f"n{uuid.uuid4().hex}", SILENT))
         return {"status": "ok", "id": message_id, "replies": len(replies)}
+
+    async def _paused(self, conversation_id: str) -> bool:
+        """A rep holds the conversation (the bot is silent on purpose)."""
+        try:
+            tracker = await self.rasa.tracker(conversation_id)
+        except RasaUnavailable:
+            return False
+        return bool(tracker.get("paused"))
 
     # -- the rep's side (bot/web/routes_conversations.py) ---------------------------------
 

@@ -160,6 +160,7 @@
 
   // -- state --------------------------------------------------------------------------
   var shown = {};        // message id -> element
+  var groups = {};       // message id -> its quick replies
   var outbox = [];       // visitor messages not yet acknowledged: {id, text, display, meta}
   var token = store.get("token");
   var opened = false, ws = null, connected = false, retries = 0, ackId = 0, acks = {};
@@ -251,6 +252,7 @@
         });
         group.appendChild(b);
       });
+      groups[msg.id] = group;
       log.appendChild(group);
     }
     log.appendChild(typing);
@@ -302,7 +304,7 @@
     if (connected || opened) showStatus("Reconnecting\u2026");
     connected = false;
     acks = {};
-    outbox.forEach(function (o) { o.inflight = false; });
+    outbox.forEach(function (o) { o.inflight = false; o.hold = false; }); // retried once back
     clearTimeout(watchdog);
     setTyping(false);
     scheduleReconnect();
@@ -359,9 +361,16 @@
           return true;
         });
         saveOutbox();
+        // The server's order wins: what arrived while away goes before what waits to be sent.
+        (h.messages || []).forEach(function (m) {
+          if (shown[m.id]) log.appendChild(shown[m.id]);
+          if (groups[m.id]) log.appendChild(groups[m.id]);
+        });
         outbox.forEach(function (o) {
           if (o.text.charAt(0) !== "/" || o.display) render({ id: o.id, sender: "visitor", text: o.display || o.text });
+          if (shown[o.id]) log.appendChild(shown[o.id]);
         });
+        log.appendChild(typing);
         var last = h.messages && h.messages[h.messages.length - 1];
         if (last && last.sender === "visitor") disableOlderReplies();
         if (!h.messages || !h.messages.length) greetOnce();
@@ -373,6 +382,10 @@
       if (m && m.kind === "error" && m.retry) {
         outbox.forEach(function (o) { if (o.id === m.retry) o.hold = true; });
         markState(m.retry, "Not delivered.", true);
+        if (!shown[m.retry]) setTimeout(function () { // the greeting has no Retry button
+          outbox.forEach(function (o) { if (o.id === m.retry) o.hold = false; });
+          flush();
+        }, 15000);
       }
       if (m && m.kind === "notice" && m.retry) {
         outbox.forEach(function (o) { if (o.id === m.retry) o.hold = true; });
@@ -432,10 +445,10 @@
   function open() {
     if (!opened) {
       opened = true;
-      store.set("open", "1");
       if (token) store.set("token", token);
       saveOutbox();
     }
+    store.set("open", "1"); // a reload or another page reopens it
     hideGreeting();
     panel.hidden = false;
     launch.setAttribute("aria-expanded", "true");
@@ -496,7 +509,7 @@
   var dismissed = false;
   try { dismissed = sessionStorage.getItem(KEY + "greet") === "dismissed"; } catch (e) { dismissed = false; }
   var rule = (CONFIG.greetings || []).filter(function (g) { return glob(g.pattern).test(location.pathname); })[0];
-  if (rule && !dismissed && !token && (CONFIG.greetingsPerVisit || 1) > 0) {
+  if (rule && !dismissed && !token) {
     setTimeout(function () {
       if (opened || dismissed) return;
       greet.querySelector(".open").textContent = rule.text;
