@@ -9,7 +9,14 @@ from typing import Any
 
 from sqlalchemy import inspect
 
-from bot.leads.models import Base, Conversation, Lead, ScoreHistory, TranscriptMessage
+from bot.leads.models import (
+    Base,
+    Conversation,
+    Lead,
+    OutboxMessage,
+    ScoreHistory,
+    TranscriptMessage,
+)
 
 
 def json_value(value: Any) -> Any:
@@ -33,7 +40,9 @@ def _money(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def lead_to_dict(lead: Lead) -> dict[str, Any]:
+def lead_to_dict(
+    lead: Lead, notifications: Sequence[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """A lead in the shape of the leads API contract (ARCHITECTURE.md)."""
     return {
         "id": lead.id,
@@ -68,6 +77,7 @@ def lead_to_dict(lead: Lead) -> dict[str, Any]:
         "rubric_version": lead.rubric_version,
         "breakdown": lead.breakdown or [],
         "meeting": lead.meeting,
+        "notifications": list(notifications or []),
         "nurture": lead.nurture,
         "source": {
             "page_url": lead.source_page_url,
@@ -120,3 +130,26 @@ def score_to_dict(row: ScoreHistory) -> dict[str, Any]:
         "rubric_version": row.rubric_version,
         "breakdown": row.breakdown,
     }
+
+
+# -- handoff (issue 12): what the rep was told, and how the delivery went -------------------
+
+
+def notification_to_dict(row: OutboxMessage) -> dict[str, Any]:
+    event = (row.payload or {}).get("event") or {}
+    return {
+        "event": event.get("type") or row.kind,
+        "channel": row.channel,
+        "status": row.status,
+        "attempts": row.attempts,
+        "delivered_at": row.sent_at.isoformat() if row.sent_at else None,
+    }
+
+
+def notifications_by_lead(rows: Sequence[OutboxMessage]) -> dict[str, list[dict[str, Any]]]:
+    """Outbox rows (oldest first) as each lead's `notifications`."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row.lead_id is not None:
+            out.setdefault(row.lead_id, []).append(notification_to_dict(row))
+    return out

@@ -88,9 +88,12 @@ class OutboxWorker:
         await self._record(outcomes)
         return len(claimed)
 
-    async def run_forever(self, waker: Waker) -> None:
-        """Deliver until cancelled; sleep until the next retry is due or a commit wakes it."""
-        while True:
+    async def run_forever(self, waker: Waker, stop: asyncio.Event | None = None) -> None:
+        """Deliver until `stop` is set (then `waker.poke()`) or cancelled; between batches,
+        sleep until the next retry is due or a commit wakes it. Stopping this way never
+        interrupts a database call or a delivery half-way."""
+        stop = stop or asyncio.Event()
+        while not stop.is_set():
             try:
                 if await self.run_once():
                     continue
@@ -98,7 +101,8 @@ class OutboxWorker:
             except Exception:  # a database outage or a bug must not end the worker
                 logger.exception("outbox worker failed; retrying in %s s", ERROR_WAIT_SECONDS)
                 wait = ERROR_WAIT_SECONDS
-            await waker.wait(min(wait, IDLE_WAIT_SECONDS))
+            if not stop.is_set():
+                await waker.wait(min(wait, IDLE_WAIT_SECONDS))
 
     async def seconds_until_due(self) -> float:
         async with self._uow() as uow:

@@ -17,7 +17,14 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot.bootstrap import Services, build_services
-from bot.web import openapi, routes_health, routes_leads, routes_people
+from bot.web import (
+    openapi,
+    routes_booking,
+    routes_health,
+    routes_leads,
+    routes_outbox,
+    routes_people,
+)
 from bot.web.keys import SERVICES, SPOOL_INTERVAL, SPOOL_LOCK, SPOOL_WORKER, TRACKER_STORE
 from bot.web.middlewares import (
     CLIENT_MAX_SIZE,
@@ -25,6 +32,7 @@ from bot.web.middlewares import (
     error_middleware,
     size_limit_middleware,
 )
+from bot.web.outbox_runner import outbox_worker_ctx
 from bot.web.tracker_store import RasaTrackerStore
 from bot.web.worker import SPOOL_DRAIN_SECONDS, run_spool_worker
 
@@ -45,9 +53,12 @@ def create_app(
     app.add_routes(routes_people.routes)
     app.add_routes(routes_health.routes)
     app.add_routes(openapi.routes)
+    app.add_routes(routes_outbox.routes)  # handoff (issue 12)
+    app.add_routes(routes_booking.routes)  # handoff (issue 12): the visitor's booking page
     app.cleanup_ctx.append(_services_ctx)
     app.cleanup_ctx.append(_tracker_store_ctx)
     app.cleanup_ctx.append(_spool_worker_ctx)
+    app.cleanup_ctx.append(outbox_worker_ctx)  # handoff (issue 12): delivers notifications
     return app
 
 

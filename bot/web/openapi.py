@@ -118,12 +118,63 @@ SCHEMAS: dict[str, Schema] = {
             "route": {"enum": [*ROUTES, None]},
             "rubric_version": _maybe("integer"),
             "breakdown": {"type": "array", "items": _ref("BreakdownItem")},
-            "meeting": _maybe("object", description="The meeting booked, if any."),
+            "meeting": {
+                "oneOf": [{"type": "null"}, _ref("Meeting")],
+                "description": "The meeting booked (or its cancellation), if any.",
+            },
+            "notifications": {
+                "type": "array",
+                "items": _ref("Notification"),
+                "description": "What the rep was told about this lead, oldest first.",
+            },
             "nurture": _maybe("object", description="The nurture sequence's state, if any."),
             "source": _ref("Source"),
             "time_zone": _TEXT,
             "created_at": _DATE_TIME,
             "updated_at": _DATE_TIME,
+        }
+    ),
+    "Meeting": _object(
+        {
+            "id": {"type": "string"},
+            "start": {**_DATE_TIME, "description": "ISO 8601, UTC."},
+            "end": {**_DATE_TIME, "description": "ISO 8601, UTC."},
+            "time_zone": _maybe("string", description="The visitor's IANA time zone."),
+            "rep": _object({"id": {"type": "string"}, "name": {"type": "string"}}),
+            "status": {"enum": ["booked", "cancelled"]},
+        }
+    ),
+    "Notification": _object(
+        {
+            "event": {"type": "string", "description": "lead.qualified, meeting.booked, ..."},
+            "channel": {"enum": ["slack", "email", "webhook", "invite", "admin"]},
+            "status": {"enum": ["pending", "sent", "failed", "dead"]},
+            "attempts": {"type": "integer", "minimum": 0},
+            "delivered_at": {**_maybe("string"), "format": "date-time"},
+        }
+    ),
+    "OutboxMessage": _object(
+        {
+            "id": {"type": "integer"},
+            "event": {"type": "string"},
+            "event_id": _TEXT,
+            "channel": {"type": "string"},
+            "lead_id": _TEXT,
+            "status": {"enum": ["pending", "sent", "failed", "dead"]},
+            "attempts": {"type": "integer", "minimum": 0},
+            "last_error": _TEXT,
+            "idempotency_key": {"type": "string"},
+            "created_at": _DATE_TIME,
+            "next_attempt_at": _DATE_TIME,
+            "delivered_at": {**_maybe("string"), "format": "date-time"},
+        }
+    ),
+    "OutboxPage": _object(
+        {
+            "items": {"type": "array", "items": _ref("OutboxMessage")},
+            "total": {"type": "integer", "minimum": 0},
+            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            "offset": {"type": "integer", "minimum": 0},
         }
     ),
     "LeadPage": _object(
@@ -289,6 +340,12 @@ def _errors(*codes: str) -> dict[str, Schema]:
     return {code: {"$ref": f"#/components/responses/{names[code]}"} for code in codes}
 
 
+_TOKEN: Schema = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
+_HTML: Schema = {
+    "description": "An HTML page.",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+
 PATHS: dict[str, Schema] = {
     "/api/leads": {
         "get": {
@@ -362,6 +419,81 @@ PATHS: dict[str, Schema] = {
             "responses": {
                 "200": _json(_ref("ErasureReport"), "What was deleted."),
                 **_errors("400", "401", "503"),
+            },
+        }
+    },
+    # -- handoff (issue 12): the outbox for operators, the visitor's booking page ---------
+    "/api/outbox": {
+        "get": {
+            "operationId": "listOutbox",
+            "summary": "Notifications by delivery status (default: failed, i.e. retrying or dead)",
+            "parameters": [
+                _query(
+                    "status",
+                    {"enum": ["failed", "dead", "pending", "sent"]},
+                    "failed: not delivered yet after at least one try (retrying or dead).",
+                ),
+                *_PAGING,
+            ],
+            "responses": {
+                "200": _json(_ref("OutboxPage"), "Newest first, with the last error."),
+                **_errors("400", "401", "503"),
+            },
+        }
+    },
+    "/api/outbox/{id}/retry": {
+        "post": {
+            "operationId": "retryOutbox",
+            "summary": "Send a failed or dead notification again (same idempotency key)",
+            "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "200": _json(_ref("OutboxMessage"), "Queued again."),
+                "409": _json(_ERROR, "Not failed: pending or already delivered."),
+                **_errors("401", "404", "503"),
+            },
+        }
+    },
+    "/booking/{token}": {
+        "get": {
+            "operationId": "bookingPage",
+            "summary": "The visitor's page for a booked call (signed link from the invite)",
+            "security": [],
+            "parameters": [_TOKEN],
+            "responses": {"200": _HTML, "404": _HTML},
+        }
+    },
+    "/booking/{token}/cancel": {
+        "post": {
+            "operationId": "cancelBooking",
+            "summary": "Cancel the call (the rep is told)",
+            "security": [],
+            "parameters": [_TOKEN],
+            "responses": {"200": _HTML, "404": _HTML},
+        }
+    },
+    "/booking/{token}/reschedule": {
+        "post": {
+            "operationId": "rescheduleBooking",
+            "summary": "Move the call to another free slot (the rep is told)",
+            "security": [],
+            "parameters": [_TOKEN],
+            "requestBody": {
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"start": {"type": "string", "format": "date-time"}},
+                        }
+                    }
+                }
+            },
+            "responses": {
+                "303": {"description": "Moved: see the new booking page."},
+                "400": _HTML,
+                "404": _HTML,
+                "409": _HTML,
             },
         }
     },
