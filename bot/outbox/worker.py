@@ -151,16 +151,24 @@ class OutboxWorker:
         now = self._clock.now()
         async with self._uow() as uow:
             for outcome in outcomes:
-                row = outcome.claimed
-                if outcome.error is None:
-                    await uow.outbox.mark_sent(row.id, now)
-                    continue
-                delay = None if outcome.permanent else self._policy.delay(row.attempts, self._rng)
-                retry_at = None if delay is None else now + delay
-                await uow.outbox.mark_failed(row.id, outcome.error, now, retry_at=retry_at)
-                if retry_at is None:
-                    await self._alert(uow, row, outcome.error, now)
+                try:
+                    await self._record_one(uow, outcome, now)
+                except LookupError:  # erased meanwhile (a GDPR erasure): nothing to record
+                    logger.info(
+                        "outbox %s is gone; its outcome is not recorded", outcome.claimed.id
+                    )
             await uow.commit()
+
+    async def _record_one(self, uow: SqlAlchemyUnitOfWork, outcome: Outcome, now: datetime) -> None:
+        row = outcome.claimed
+        if outcome.error is None:
+            await uow.outbox.mark_sent(row.id, now)
+            return
+        delay = None if outcome.permanent else self._policy.delay(row.attempts, self._rng)
+        retry_at = None if delay is None else now + delay
+        await uow.outbox.mark_failed(row.id, outcome.error, now, retry_at=retry_at)
+        if retry_at is None:
+            await self._alert(uow, row, outcome.error, now)
 
     async def _alert(
         self, uow: SqlAlchemyUnitOfWork, row: Claimed, error: str, now: datetime
