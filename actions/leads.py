@@ -17,6 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.handoff import lead_stored_hook
 from actions.services import services
 from bot.capture import capture_lead
 from bot.facts import Authority, Budget, EmailCheck, Need, Timeline
@@ -104,8 +105,9 @@ class ActionScoreAndStoreLead(Action):
                 return []
             svc = services()
             capture = await capture_lead(
-                data, rubric=svc.rubric, uow_factory=svc.uow, spool=svc.spool
-            )
+                data, rubric=svc.rubric, uow_factory=svc.uow, spool=svc.spool,
+                on_stored=lead_stored_hook(svc),  # handoff (issue 12): rep told in the same commit
+            )  # fmt: skip
         except Exception:
             logger.exception("scoring/storing the lead failed for %s", tracker.sender_id)
             if complete:

@@ -32,7 +32,7 @@ for arg in "$@"; do
   prev="$arg"
 done
 
-# --only takes a comma-separated subset of leadbot,baseline,stock (default: all three).
+# --only takes a comma-separated subset of leadbot,baseline,stock,speed (default: all).
 wants() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 
 models=()
@@ -52,6 +52,11 @@ if wants stock; then
 fi
 
 mkdir -p "$ROOT/var/bench"
+# Speed to lead (handoff): reply to a hot lead's last answer -> the rep's webhook has
+# lead.qualified, p50/p95 on SQLite and PostgreSQL, and the idle outbox worker's CPU.
+if wants speed; then
+  "$APP_PY" -m bench.speed_to_lead || say "speed to lead missed its target (see above)"
+fi
 "$APP_PY" -m bench "${models[@]}" "$@"
 
 # The widget gateway's figures (bench/gateway.py, var/bench/gateway.json): its added latency

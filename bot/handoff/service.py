@@ -260,6 +260,21 @@ async def offer_slots(
         return Offer(rep=rep, slots=slots)
 
 
+async def offer_slots_for_rep(
+    uow: SqlAlchemyUnitOfWork,
+    handoff: Handoff,
+    rep: Rep,
+    now: datetime,
+    *,
+    external: BusyByRep | None = None,
+    count: int = 3,
+) -> list[datetime]:
+    """The rep's next free slots (the booking page's "pick another time")."""
+    async with uow:
+        busy = await _busy(uow, rep, now, external or {})
+    return free_slots(rep, now, busy, step=handoff.team.slot_step, count=count)
+
+
 async def _book_in(
     uow: SqlAlchemyUnitOfWork,
     handoff: Handoff,

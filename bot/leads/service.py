@@ -26,7 +26,13 @@ from bot.leads.lead_columns import (
 from bot.leads.models import Consent, Conversation, Lead, ScoreHistory, new_id, utcnow
 from bot.leads.repository import LeadFilter
 from bot.leads.unit_of_work import SqlAlchemyUnitOfWork
-from bot.leads.views import conversation_to_dict, lead_to_dict, row_to_dict, score_to_dict
+from bot.leads.views import (
+    conversation_to_dict,
+    lead_to_dict,
+    notifications_by_lead,
+    row_to_dict,
+    score_to_dict,
+)
 
 Route = Literal["handoff", "nurture"]
 # Handoff (issue 12): runs inside record_lead's transaction, just before the commit, so what
@@ -260,8 +266,9 @@ async def list_leads(uow: SqlAlchemyUnitOfWork, filters: LeadFilter) -> LeadPage
     async with uow:
         leads = await uow.leads.list(filters)
         total = await uow.leads.count(filters)
+        sent = notifications_by_lead(await uow.outbox.for_lead([lead.id for lead in leads]))
         return LeadPage(
-            items=[lead_to_dict(lead) for lead in leads],
+            items=[lead_to_dict(lead, sent.get(lead.id)) for lead in leads],
             total=total,
             limit=filters.limit,
             offset=filters.offset,
@@ -280,7 +287,12 @@ async def lead_detail(uow: SqlAlchemyUnitOfWork, lead_id: str) -> dict[str, Any]
             for conversation in await uow.conversations.for_lead(lead.id)
         ]
         history = [score_to_dict(row) for row in await uow.leads.score_history(lead.id)]
-        return {**lead_to_dict(lead), "score_history": history, "conversations": conversations}
+        sent = notifications_by_lead(await uow.outbox.for_lead([lead.id])).get(lead.id)
+        return {
+            **lead_to_dict(lead, sent),
+            "score_history": history,
+            "conversations": conversations,
+        }
 
 
 async def person_conversation_ids(uow: SqlAlchemyUnitOfWork, email: str) -> tuple[str, ...]:

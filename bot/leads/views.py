@@ -2,8 +2,8 @@
 
 These models are the one source of truth for the lead's shape: the JSON views below dump
 them, the OpenAPI document's schemas are their JSON schemas (bot.web.openapi), and the CSV
-export's columns are the fields marked `Csv(...)` (`csv_columns`). `meeting` is a
-passthrough object: the booking feature owns what is inside.
+export's columns are the fields marked `Csv(...)` (`csv_columns`). `meeting`, `nurture`
+and `notifications` are written by the handoff and nurture features; their shapes are here.
 """
 
 from __future__ import annotations
@@ -19,7 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSche
 from pydantic.json_schema import models_json_schema
 from sqlalchemy import inspect
 
-from bot.leads.models import Base, Conversation, Lead, ScoreHistory, TranscriptMessage
+from bot.leads.models import (
+    Base,
+    Conversation,
+    Lead,
+    OutboxMessage,
+    ScoreHistory,
+    TranscriptMessage,
+)
 
 
 def json_value(value: Any) -> Any:
@@ -127,7 +134,6 @@ BreakdownItem = Annotated[
         }
     ),
 ]
-Passthrough = Annotated[dict[str, Any] | None, WithJsonSchema({"type": ["object", "null"]})]
 
 
 NurtureStatus = Literal["enrolled", "stopped", "unsubscribed", "suppressed", "no_consent"]
@@ -151,6 +157,32 @@ class NurtureView(View):
     steps: list[NurtureStepView]
 
 
+class RepRefView(View):
+    id: str
+    name: str
+
+
+class MeetingView(View):
+    """The meeting booked (or its cancellation): times in UTC, the visitor's zone."""
+
+    id: str
+    start: Timestamp
+    end: Timestamp
+    time_zone: str | None = Field(description="The visitor's IANA time zone.")
+    rep: RepRefView
+    status: Literal["booked", "cancelled"]
+
+
+class NotificationView(View):
+    """One delivery to the rep (an outbox row): what, where, how it went."""
+
+    event: str = Field(description="lead.qualified, meeting.booked, ...")
+    channel: str
+    status: Literal["pending", "sent", "failed", "dead"]
+    attempts: int = Field(ge=0)
+    delivered_at: Timestamp | None
+
+
 class LeadView(View):
     """A lead in the shape of the leads API contract (ARCHITECTURE.md)."""
 
@@ -169,7 +201,12 @@ class LeadView(View):
     route: Annotated[Literal["handoff", "nurture"] | None, Csv("route", 8)]
     rubric_version: int | None
     breakdown: list[BreakdownItem]
-    meeting: Passthrough = Field(description="The meeting booked, if any.")
+    meeting: MeetingView | None = Field(
+        description="The meeting booked (or its cancellation), if any."
+    )
+    notifications: list[NotificationView] = Field(
+        description="What the rep was told about this lead, oldest first."
+    )
     nurture: NurtureView | None = Field(
         description="The email sequence (null: never asked, or not enrolled yet)."
     )
@@ -266,11 +303,11 @@ def _source(row: Lead | Conversation) -> SourceView:
     )
 
 
-def lead_view(lead: Lead) -> LeadView:
-    return LeadView.model_construct(**_lead_fields(lead))
+def lead_view(lead: Lead, notifications: Sequence[dict[str, Any]] | None = None) -> LeadView:
+    return LeadView.model_construct(**_lead_fields(lead, notifications or ()))
 
 
-def _lead_fields(lead: Lead) -> dict[str, Any]:
+def _lead_fields(lead: Lead, notifications: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return {
         "id": lead.id,
         "email": lead.email,
@@ -304,6 +341,7 @@ def _lead_fields(lead: Lead) -> dict[str, Any]:
         "rubric_version": lead.rubric_version,
         "breakdown": lead.breakdown or [],
         "meeting": lead.meeting,
+        "notifications": list(notifications or []),
         "nurture": lead.nurture,
         "source": _source(lead),
         "time_zone": lead.time_zone,
@@ -312,9 +350,11 @@ def _lead_fields(lead: Lead) -> dict[str, Any]:
     }
 
 
-def lead_to_dict(lead: Lead) -> dict[str, Any]:
+def lead_to_dict(
+    lead: Lead, notifications: Sequence[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """A lead in the shape of the leads API contract (ARCHITECTURE.md)."""
-    return lead_view(lead).model_dump(mode="json")
+    return lead_view(lead, notifications).model_dump(mode="json")
 
 
 def conversation_view(
@@ -355,3 +395,26 @@ def score_view(row: ScoreHistory) -> ScoreHistoryEntryView:
 def score_to_dict(row: ScoreHistory) -> dict[str, Any]:
     """One entry of a lead's score history."""
     return score_view(row).model_dump(mode="json")
+
+
+# -- handoff (issue 12): what the rep was told, and how the delivery went -------------------
+
+
+def notification_to_dict(row: OutboxMessage) -> dict[str, Any]:
+    event = (row.payload or {}).get("event") or {}
+    return {
+        "event": event.get("type") or row.kind,
+        "channel": row.channel,
+        "status": row.status,
+        "attempts": row.attempts,
+        "delivered_at": row.sent_at.isoformat() if row.sent_at else None,
+    }
+
+
+def notifications_by_lead(rows: Sequence[OutboxMessage]) -> dict[str, list[dict[str, Any]]]:
+    """Outbox rows (oldest first) as each lead's `notifications`."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row.lead_id is not None:
+            out.setdefault(row.lead_id, []).append(notification_to_dict(row))
+    return out

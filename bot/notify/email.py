@@ -89,6 +89,8 @@ def rep_email(
     source = (lead.get("source") or {}).get("page_url")
     if source:
         lines.append(f"Came from: {source}")
+    if payload.get("note"):
+        lines.append(f"Note: {payload['note']}")
     lines.append("")
     for head, label, words in breakdown_lines(lead):
         lines.append(f"- {head}: {label}" + (f' - "{words}"' if words else ""))

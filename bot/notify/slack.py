@@ -59,6 +59,8 @@ def build_message(payload: dict[str, Any]) -> tuple[str, list[Block]]:
     source = (lead.get("source") or {}).get("page_url")
     if source:
         facts.append(f"*Came from:* {escape(str(source))}")
+    if payload.get("note"):
+        facts.append(f"*Note:* {escape(str(payload['note']))}")
 
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=title[:150], emoji=False)),

@@ -88,9 +88,12 @@ class OutboxWorker:
         await self._record(outcomes)
         return len(claimed)
 
-    async def run_forever(self, waker: Waker) -> None:
-        """Deliver until cancelled; sleep until the next retry is due or a commit wakes it."""
-        while True:
+    async def run_forever(self, waker: Waker, stop: asyncio.Event | None = None) -> None:
+        """Deliver until `stop` is set (then `waker.poke()`) or cancelled; between batches,
+        sleep until the next retry is due or a commit wakes it. Stopping this way never
+        interrupts a database call or a delivery half-way."""
+        stop = stop or asyncio.Event()
+        while not stop.is_set():
             try:
                 if await self.run_once():
                     continue
@@ -98,7 +101,8 @@ class OutboxWorker:
             except Exception:  # a database outage or a bug must not end the worker
                 logger.exception("outbox worker failed; retrying in %s s", ERROR_WAIT_SECONDS)
                 wait = ERROR_WAIT_SECONDS
-            await waker.wait(min(wait, IDLE_WAIT_SECONDS))
+            if not stop.is_set():
+                await waker.wait(min(wait, IDLE_WAIT_SECONDS))
 
     async def seconds_until_due(self) -> float:
         async with self._uow() as uow:
@@ -147,16 +151,24 @@ class OutboxWorker:
         now = self._clock.now()
         async with self._uow() as uow:
             for outcome in outcomes:
-                row = outcome.claimed
-                if outcome.error is None:
-                    await uow.outbox.mark_sent(row.id, now)
-                    continue
-                delay = None if outcome.permanent else self._policy.delay(row.attempts, self._rng)
-                retry_at = None if delay is None else now + delay
-                await uow.outbox.mark_failed(row.id, outcome.error, now, retry_at=retry_at)
-                if retry_at is None:
-                    await self._alert(uow, row, outcome.error, now)
+                try:
+                    await self._record_one(uow, outcome, now)
+                except LookupError:  # erased meanwhile (a GDPR erasure): nothing to record
+                    logger.info(
+                        "outbox %s is gone; its outcome is not recorded", outcome.claimed.id
+                    )
             await uow.commit()
+
+    async def _record_one(self, uow: SqlAlchemyUnitOfWork, outcome: Outcome, now: datetime) -> None:
+        row = outcome.claimed
+        if outcome.error is None:
+            await uow.outbox.mark_sent(row.id, now)
+            return
+        delay = None if outcome.permanent else self._policy.delay(row.attempts, self._rng)
+        retry_at = None if delay is None else now + delay
+        await uow.outbox.mark_failed(row.id, outcome.error, now, retry_at=retry_at)
+        if retry_at is None:
+            await self._alert(uow, row, outcome.error, now)
 
     async def _alert(
         self, uow: SqlAlchemyUnitOfWork, row: Claimed, error: str, now: datetime

@@ -19,10 +19,12 @@ from aiohttp import web
 from bot.bootstrap import Services, build_services
 from bot.web import (
     openapi,
+    routes_booking,
     routes_conversations,
     routes_health,
     routes_leads,
     routes_nurture,
+    routes_outbox,
     routes_people,
     routes_widget,
 )
@@ -41,6 +43,7 @@ from bot.web.middlewares import (
     error_middleware,
     size_limit_middleware,
 )
+from bot.web.outbox_runner import outbox_worker_ctx
 from bot.web.tracker_store import RasaTrackerStore
 from bot.web.worker import SPOOL_DRAIN_SECONDS, run_spool_worker
 
@@ -69,6 +72,9 @@ def create_app(
     app.cleanup_ctx.append(_tracker_store_ctx)
     app.cleanup_ctx.append(_spool_worker_ctx)
     routes_nurture.setup(app)  # unsubscribe pages, webhooks, and the nurture worker
+    app.add_routes(routes_outbox.routes)  # handoff (issue 12)
+    app.add_routes(routes_booking.routes)  # handoff (issue 12): the visitor's booking page
+    app.cleanup_ctx.append(outbox_worker_ctx)  # handoff (issue 12): delivers notifications
     return app
 
 

@@ -56,6 +56,31 @@ SCHEMAS: dict[str, Schema] = {
     },
     # The leads API's responses: derived from the pydantic models (bot.leads.views).
     **response_schemas("#/components/schemas/"),
+    # handoff (issue 12): the outbox API
+    "OutboxMessage": _object(
+        {
+            "id": {"type": "integer"},
+            "event": {"type": "string"},
+            "event_id": _TEXT,
+            "channel": {"type": "string"},
+            "lead_id": _TEXT,
+            "status": {"enum": ["pending", "sent", "failed", "dead"]},
+            "attempts": {"type": "integer", "minimum": 0},
+            "last_error": _TEXT,
+            "idempotency_key": {"type": "string"},
+            "created_at": _DATE_TIME,
+            "next_attempt_at": _DATE_TIME,
+            "delivered_at": {**_maybe("string"), "format": "date-time"},
+        }
+    ),
+    "OutboxPage": _object(
+        {
+            "items": {"type": "array", "items": _ref("OutboxMessage")},
+            "total": {"type": "integer", "minimum": 0},
+            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            "offset": {"type": "integer", "minimum": 0},
+        }
+    ),
     "PersonExport": _object(
         {
             "email_key": {"type": "string"},
@@ -224,6 +249,10 @@ _TOKEN: Schema = {
     "description": "The signed token of the email's unsubscribe link.",
 }  # fmt: skip
 _HTML_PAGE: Schema = {"description": "A small page.", "content": {"text/html": {"schema": {}}}}
+_HTML: Schema = {
+    "description": "An HTML page.",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
 
 PATHS: dict[str, Schema] = {
     "/api/conversations/{conversation_id}/claim": _takeover(
@@ -341,6 +370,81 @@ PATHS: dict[str, Schema] = {
             "responses": {
                 "200": _json(_ref("ErasureReport"), "What was deleted."),
                 **_errors("400", "401", "503"),
+            },
+        }
+    },
+    # -- handoff (issue 12): the outbox for operators, the visitor's booking page ---------
+    "/api/outbox": {
+        "get": {
+            "operationId": "listOutbox",
+            "summary": "Notifications by delivery status (default: failed, i.e. retrying or dead)",
+            "parameters": [
+                _query(
+                    "status",
+                    {"enum": ["failed", "dead", "pending", "sent"]},
+                    "failed: not delivered yet after at least one try (retrying or dead).",
+                ),
+                *_PAGING,
+            ],
+            "responses": {
+                "200": _json(_ref("OutboxPage"), "Newest first, with the last error."),
+                **_errors("400", "401", "503"),
+            },
+        }
+    },
+    "/api/outbox/{id}/retry": {
+        "post": {
+            "operationId": "retryOutbox",
+            "summary": "Send a failed or dead notification again (same idempotency key)",
+            "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "200": _json(_ref("OutboxMessage"), "Queued again."),
+                "409": _json(_ERROR, "Not failed: pending or already delivered."),
+                **_errors("401", "404", "503"),
+            },
+        }
+    },
+    "/booking/{token}": {
+        "get": {
+            "operationId": "bookingPage",
+            "summary": "The visitor's page for a booked call (signed link from the invite)",
+            "security": [],
+            "parameters": [_TOKEN],
+            "responses": {"200": _HTML, "404": _HTML},
+        }
+    },
+    "/booking/{token}/cancel": {
+        "post": {
+            "operationId": "cancelBooking",
+            "summary": "Cancel the call (the rep is told)",
+            "security": [],
+            "parameters": [_TOKEN],
+            "responses": {"200": _HTML, "404": _HTML},
+        }
+    },
+    "/booking/{token}/reschedule": {
+        "post": {
+            "operationId": "rescheduleBooking",
+            "summary": "Move the call to another free slot (the rep is told)",
+            "security": [],
+            "parameters": [_TOKEN],
+            "requestBody": {
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"start": {"type": "string", "format": "date-time"}},
+                        }
+                    }
+                }
+            },
+            "responses": {
+                "303": {"description": "Moved: see the new booking page."},
+                "400": _HTML,
+                "404": _HTML,
+                "409": _HTML,
             },
         }
     },

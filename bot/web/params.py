@@ -87,6 +87,16 @@ def email(value: str, name: str = "email") -> str:
     return value
 
 
+def integer(value: str, name: str, *, minimum: int, maximum: int) -> int:
+    """A whole number in [minimum, maximum] (the outbox API's paging)."""
+    if not _INTEGER.fullmatch(value):
+        raise BadParameter(name, "must be a whole number")
+    number = int(value)
+    if not minimum <= number <= maximum:
+        raise BadParameter(name, f"must be between {minimum} and {maximum}")
+    return number
+
+
 def _whole(value: object) -> object:
     """A whole number as digits (pydantic alone would take "1.0" or "1_0")."""
     if isinstance(value, str):

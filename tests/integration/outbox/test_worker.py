@@ -215,3 +215,21 @@ async def test_two_workers_on_postgresql_deliver_each_event_once(
     keys = receiver.accepted_keys()
     assert len(keys) == len(set(keys)) == 60
     assert {r.status for r in await _rows(new_uow)} == {"sent"}
+
+
+async def test_a_row_erased_during_its_delivery_does_not_stop_the_batch(
+    new_uow: UowFactory, receiver: HttpReceiver, make_worker: Callable[..., OutboxWorker]
+) -> None:
+    await _enqueue(new_uow, receiver, n=2)
+    receiver.hang = True
+    worker = make_worker()
+    batch = asyncio.create_task(worker.run_once())
+    await receiver.arrived.wait()
+    first = (await _rows(new_uow))[0]
+    async with new_uow() as uow:  # a GDPR erasure while the request is in flight
+        await uow.session.delete(await uow.session.get(OutboxMessage, first.id))
+        await uow.commit()
+    receiver.release.set()
+    assert await batch == 2
+    (other,) = await _rows(new_uow)
+    assert other.status == "sent"

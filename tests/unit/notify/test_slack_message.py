@@ -60,3 +60,9 @@ def test_human_request_is_urgent_and_carries_the_transcript() -> None:
     text, blocks = _rendered(event.to_payload())
     assert text.startswith("URGENT: A visitor asks for a person")
     assert "can I talk to a person?" in blocks
+
+
+def test_a_callback_request_shows_the_number_to_call() -> None:
+    event = sample_event("human.requested", urgent=True, note="Please call +1 212-555-0123.")
+    _, blocks = _rendered(event.to_payload())
+    assert "Please call +1 212-555-0123." in blocks

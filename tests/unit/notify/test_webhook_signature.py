@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
+from pathlib import Path
 
 from bot.notify.webhook import body_bytes, sign, verify
 
@@ -24,3 +26,17 @@ def test_verify_accepts_the_signed_body_and_refuses_changes() -> None:
     assert not verify("another-secret-value", header, body, now=1010)
     assert not verify(SECRET, header, body, now=1000 + 301)  # too old: a replay
     assert not verify(SECRET, "v1=abc", body, now=1000)
+
+
+def test_the_readme_example_verifies_our_signature() -> None:
+    """The five lines a receiver copies from the README's "For sales reps" must work."""
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    section = readme.split("## For sales reps", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(code, namespace)  # our own README
+    verified = namespace["verified"]
+    body = body_bytes({"type": "meeting.booked"})
+    header = sign(SECRET, int(time.time()), body)
+    assert verified(SECRET, header, body)  # type: ignore[operator]
+    assert not verified(SECRET, header, body + b" ")  # type: ignore[operator]

@@ -1,0 +1,353 @@
+"""The handoff in the chat: slot buttons, booking, "call me instead", "talk to a human".
+
+Thin: read the tracker, call one bot.handoff.service use case, turn the answer into
+messages and slots. Nothing escapes: on any error the visitor gets a kind reply and
+`booking_status` becomes "declined", so the follow-up by email (nurture) takes over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.services import services
+from actions.tracker_tools import last_visitor_message
+from bot.bootstrap import Services
+from bot.handoff.reps import Rep, zone_or_none
+from bot.handoff.routing import country_of_zone
+from bot.handoff.service import BusyByRep, book, offer_slots, on_lead_stored, request_human
+from bot.handoff.wording import parse_day, slot_label
+from bot.leads.models import Lead
+from bot.leads.service import StoredHook
+from bot.leads.unit_of_work import SqlAlchemyUnitOfWork
+
+logger = logging.getLogger(__name__)
+
+ORDINALS = {"first": 0, "1st": 0, "one": 0, "second": 1, "2nd": 1, "two": 1, "third": 2,
+            "3rd": 2, "three": 2, "last": 2}  # fmt: skip
+ROUNDS_BEFORE_ASKING_A_DAY = 2
+
+
+def lead_stored_hook(svc: Services) -> StoredHook:
+    """For capture_lead: a hot lead gets its rep and a lead.qualified row in its commit.
+
+    Inside the transaction no network: the reps' busy calendars come from the cache."""
+
+    async def hook(
+        uow: SqlAlchemyUnitOfWork, lead: Lead, conversation_id: str, now: datetime
+    ) -> None:
+        external = {rep.id: svc.calendars.cached(rep) for rep in svc.handoff.team.reps.values()}
+        await on_lead_stored(uow, svc.handoff, lead, conversation_id, now, external)
+
+    return hook
+
+
+def visitor_zone(tracker: Tracker) -> ZoneInfo | None:
+    """The widget sends the browser's IANA zone as message metadata `time_zone`."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            zone = zone_or_none((event.get("metadata") or {}).get("time_zone"))
+            if zone is not None:
+                return zone
+    return None
+
+
+async def _busy(svc: Services, *, fresh: bool) -> BusyByRep:
+    reps = list(svc.handoff.team.reps.values())
+    found = await asyncio.gather(*(svc.calendars.busy(rep, fresh=fresh) for rep in reps))
+    return {rep.id: busy for rep, busy in zip(reps, found, strict=True)}
+
+
+def _buttons(slots: list[datetime], zone: ZoneInfo) -> list[dict[str, str]]:
+    buttons = [
+        {
+            "title": slot_label(start, zone),
+            "payload": f'/choose_slot{{"slot_start":"{start.isoformat()}"}}',
+        }
+        for start in slots
+    ]
+    buttons.append({"title": "Other times", "payload": "/other_times"})
+    buttons.append({"title": "Call me instead", "payload": "/call_instead"})
+    return buttons
+
+
+def _offer(
+    dispatcher: CollectingDispatcher, rep: Rep, slots: list[datetime], zone: ZoneInfo | None,
+    response: str,
+) -> list[dict[str, Any]]:  # fmt: skip
+    shown = zone or rep.zone
+    where = (
+        f"your time ({shown.key})"
+        if zone
+        else f"{shown.key} time (tell me your city's time zone if that's not yours)"
+    )
+    dispatcher.utter_message(
+        response=response,
+        rep=rep.name.split()[0],
+        minutes=int(rep.meeting.total_seconds() // 60),
+        zone=where,
+        buttons=_buttons(slots, shown),
+    )
+    return [
+        SlotSet("offered_slots", [s.isoformat() for s in slots]),
+        SlotSet("booking_status", "offered"),
+    ]
+
+
+def _declined(
+    dispatcher: CollectingDispatcher, response: str, **values: Any
+) -> list[dict[str, Any]]:
+    dispatcher.utter_message(response=response, **values)
+    return [SlotSet("booking_status", "declined")]
+
+
+class ActionOfferSlots(Action):
+    """Three slots as buttons, "other times" (the next three; after two rounds it also
+    asks for a day), or the slots a free-text day ("thursday afternoon") allows."""
+
+    def name(self) -> str:
+        return "action_offer_slots"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        try:
+            return await self._run(dispatcher, tracker)
+        except Exception:
+            logger.exception("offering slots failed for %s", tracker.sender_id)
+            return _declined(dispatcher, "utter_booking_error")
+
+    async def _run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[dict[str, Any]]:
+        svc = services()
+        now = svc.clock.now()
+        zone = visitor_zone(tracker)
+        message = last_visitor_message(tracker)
+        offered = [datetime.fromisoformat(s) for s in tracker.get_slot("offered_slots") or []]
+        rounds = int(tracker.get_slot("offer_round") or 0)
+        after = None
+        day = None
+        if message.intent == "other_times":
+            rounds += 1
+            after = max(offered) if offered else None
+        elif message.intent in ("suggest_time", "inform"):
+            day = parse_day(message.text, now, zone or ZoneInfo("UTC"))
+        else:
+            rounds = 0
+        external = await _busy(svc, fresh=False)
+        offer = await offer_slots(
+            svc.uow(), svc.handoff, tracker.sender_id, now, external=external,
+            after=after + svc.handoff.team.slot_step if after else None,
+            day_filter=day, visitor_zone=zone,
+        )  # fmt: skip
+        if offer is None:
+            return _declined(dispatcher, "utter_booking_unavailable")
+        events: list[dict[str, Any]] = [SlotSet("offer_round", rounds)]
+        if day is not None and not offer.slots:
+            dispatcher.utter_message(response="utter_booking_nothing_then")
+            offer = await offer_slots(
+                svc.uow(), svc.handoff, tracker.sender_id, now, external=external, visitor_zone=zone
+            )
+            assert offer is not None
+        if not offer.slots:
+            return events + _declined(dispatcher, "utter_booking_unavailable")
+        if message.intent == "other_times" and rounds >= ROUNDS_BEFORE_ASKING_A_DAY:
+            dispatcher.utter_message(response="utter_booking_ask_day")
+        response = (
+            "utter_booking_more_times" if message.intent == "other_times" else "utter_booking_offer"
+        )
+        return events + _offer(dispatcher, offer.rep, offer.slots, zone, response)
+
+
+def _chosen_start(tracker: Tracker) -> datetime | None:
+    """The button's `slot_start`, else "the first/second/third one" of the slots shown."""
+    value = tracker.get_slot("slot_start")
+    if value:
+        try:
+            start = datetime.fromisoformat(str(value))
+        except ValueError:
+            start = None
+        if start is not None and start.tzinfo is not None:
+            return start
+    offered = tracker.get_slot("offered_slots") or []
+    words = re.findall(r"[a-z0-9]+", last_visitor_message(tracker).text.lower())
+    for word in words:
+        if word in ORDINALS and ORDINALS[word] < len(offered):
+            return datetime.fromisoformat(offered[ORDINALS[word]])
+    return None
+
+
+class ActionBookSlot(Action):
+    """Books the chosen slot (the rep's calendar re-read first); a slot taken meanwhile
+    gets a polite offer of the next ones."""
+
+    def name(self) -> str:
+        return "action_book_slot"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        try:
+            return await self._run(dispatcher, tracker)
+        except Exception:
+            logger.exception("booking failed for %s", tracker.sender_id)
+            return _declined(dispatcher, "utter_booking_error")
+
+    async def _run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[dict[str, Any]]:
+        svc = services()
+        now = svc.clock.now()
+        zone = visitor_zone(tracker)
+        start = _chosen_start(tracker)
+        if start is None:
+            dispatcher.utter_message(response="utter_booking_which_slot")
+            return []
+        external = await _busy(svc, fresh=True)
+        booking = await book(
+            svc.uow(), svc.handoff, tracker.sender_id, start, now,
+            visitor_zone=zone.key if zone else None, external=external,
+        )  # fmt: skip
+        if booking is None:
+            return _declined(dispatcher, "utter_booking_unavailable")
+        shown = zone or booking.rep.zone
+        if not booking.booked:
+            if not booking.alternatives:
+                return _declined(dispatcher, "utter_booking_unavailable")
+            taken = "utter_booking_slot_taken"
+            offered = _offer(dispatcher, booking.rep, booking.alternatives, zone, taken)
+            return [SlotSet("slot_start", None), *offered]
+        email = tracker.get_slot("email")
+        dispatcher.utter_message(
+            response="utter_booking_confirmed",
+            rep=booking.rep.name,
+            when=f"{slot_label(start, shown)} ({shown.key})",
+            invite=f"A calendar invite is on its way to {email}." if email else "",
+            manage_url=booking.manage_url or "",
+        )
+        return [SlotSet("booking_status", "booked"), SlotSet("slot_start", None)]
+
+
+class ActionDeclineBooking(Action):
+    def name(self) -> str:
+        return "action_decline_booking"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        return _declined(dispatcher, "utter_booking_declined")
+
+
+def _transcript(tracker: Tracker) -> list[dict[str, Any]]:
+    out = []
+    for event in tracker.events:
+        if event.get("event") in ("user", "bot") and event.get("text"):
+            sender = "visitor" if event["event"] == "user" else "bot"
+            out.append({"sender": sender, "text": str(event["text"])[:2000]})
+    return out[-40:]
+
+
+def _when(opening: datetime | None, zone: ZoneInfo) -> str:
+    return f"{slot_label(opening, zone)} ({zone.key})" if opening else "on the next working day"
+
+
+class ActionRequestHuman(Action):
+    """An urgent alert to the lead's owner or the rep on duty, with the conversation so far,
+    and an honest answer: alerted now, or when the next person is at work."""
+
+    def name(self) -> str:
+        return "action_request_human"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        try:
+            svc = services()
+            answer = await request_human(
+                svc.uow(), svc.handoff, tracker.sender_id, _transcript(tracker), svc.clock.now()
+            )
+        except Exception:
+            logger.exception("human request failed for %s", tracker.sender_id)
+            dispatcher.utter_message(response="utter_human_later")
+            return []
+        email = tracker.get_slot("email")
+        offer = (
+            f"We'll also reply to {email}." if email or answer.has_email
+            else "If you leave your email here, they can write back too."
+        )  # fmt: skip
+        if answer.within_hours:
+            dispatcher.utter_message(
+                response="utter_human_alerted", rep=answer.rep.name.split()[0], email_offer=offer
+            )
+        else:
+            zone = visitor_zone(tracker) or answer.rep.zone
+            dispatcher.utter_message(
+                response="utter_human_after_hours",
+                when=_when(answer.next_opening, zone),
+                email_offer=offer,
+            )
+        return []
+
+
+class ValidatePhoneForm(FormValidationAction):
+    """The number to call, checked with `phonenumbers` (the visitor's country, from their
+    time zone, is the default region for a number typed without +)."""
+
+    def name(self) -> str:
+        return "validate_phone_form"
+
+    async def validate_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        zone = visitor_zone(tracker)
+        region = country_of_zone(zone.key) if zone else None
+        try:
+            number = phonenumbers.parse(str(value or "")[:64], region)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            dispatcher.utter_message(response="utter_invalid_phone")
+            return {"phone": None}
+        return {"phone": phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)}
+
+
+class ActionRequestCallback(Action):
+    def name(self) -> str:
+        return "action_request_callback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        phone = str(tracker.get_slot("phone") or "")
+        try:
+            shown = phonenumbers.format_number(
+                phonenumbers.parse(phone), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+            )
+            svc = services()
+            answer = await request_human(
+                svc.uow(), svc.handoff, tracker.sender_id, _transcript(tracker), svc.clock.now(),
+                note=f"Please call {shown} (asked for a call instead of a meeting).",
+            )  # fmt: skip
+        except Exception:
+            logger.exception("callback request failed for %s", tracker.sender_id)
+            return _declined(dispatcher, "utter_booking_error")
+        zone = visitor_zone(tracker) or answer.rep.zone
+        when = "shortly" if answer.within_hours else f"from {_when(answer.next_opening, zone)}"
+        dispatcher.utter_message(
+            response="utter_callback_confirmed",
+            rep=answer.rep.name.split()[0],
+            phone=shown,
+            when=when,
+        )
+        return [SlotSet("booking_status", "callback")]
