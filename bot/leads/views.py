@@ -340,9 +340,10 @@ def _lead_fields(lead: Lead, notifications: Sequence[dict[str, Any]]) -> dict[st
         "route": lead.route,
         "rubric_version": lead.rubric_version,
         "breakdown": lead.breakdown or [],
-        "meeting": lead.meeting,
-        "notifications": list(notifications or []),
-        "nurture": lead.nurture,
+        # Owned by handoff and nurture, stored as JSON: validated into their views here.
+        "meeting": None if lead.meeting is None else MeetingView.model_validate(lead.meeting),
+        "notifications": [NotificationView.model_validate(n) for n in notifications],
+        "nurture": None if lead.nurture is None else NurtureView.model_validate(lead.nurture),
         "source": _source(lead),
         "time_zone": lead.time_zone,
         "created_at": lead.created_at,
