@@ -31,13 +31,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import and_, delete, exists, select, update
+from sqlalchemy import and_, delete, exists, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.leads.keys import email_key
-from bot.leads.models import Consent, Lead
+from bot.leads.models import Lead, UtcDateTime
 from bot.mail.transport import MailTransport, PermanentMailError, TemporaryMailError
 from bot.nurture.compose import build_message, lead_fields, make_links, render
 from bot.nurture.models import (
@@ -59,7 +59,6 @@ from bot.nurture.models import (
 )
 from bot.nurture.sequences import SequenceBook
 from bot.nurture.service import (
-    CONSENT_KIND,
     refresh_lead_nurture,
     stop_enrollment,
     suppress_in,
@@ -195,18 +194,26 @@ class NurtureSender:
         """Send one claimed step; returns what happened (sent, cancelled, retry, failed...)."""
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            step = await session.get(NurtureStep, step_id)
-            if step is None or not self._still_ours(step):
+            row = (
+                await session.execute(
+                    select(NurtureStep, Enrollment, Lead, Suppression.reason)
+                    .join(Enrollment, Enrollment.id == NurtureStep.enrollment_id)
+                    .join(Lead, Lead.id == Enrollment.lead_id)
+                    .outerjoin(Suppression, Suppression.email_key == Lead.email_key)
+                    .where(NurtureStep.id == step_id)
+                )
+            ).first()
+            if row is None:  # the lead was erased meanwhile
                 return "not_ours"
-            enrollment = await session.get(Enrollment, step.enrollment_id)
-            lead = await session.get(Lead, enrollment.lead_id) if enrollment else None
-            stop = await self._stop_reason(session, enrollment, lead)
+            step, enrollment, lead, suppressed = row
+            if not self._still_ours(step):
+                return "not_ours"
+            stop = await self._stop_reason(session, enrollment, lead, suppressed)
             if stop is not None:
                 step.status = CANCELLED
                 step.last_error = f"stopped: {stop}"
                 step.lease_until = None
-                if lead is not None:
-                    await refresh_lead_nurture(session, lead.id)
+                await refresh_lead_nurture(session, lead.id)
                 return "cancelled"
             assert enrollment is not None
             assert lead is not None
@@ -280,10 +287,10 @@ class NurtureSender:
         return step.status == SENDING and step.claimed_by == self.worker
 
     async def _stop_reason(
-        self, session: AsyncSession, enrollment: Enrollment | None, lead: Lead | None
+        self, session: AsyncSession, enrollment: Enrollment, lead: Lead, suppressed: str | None
     ) -> str | None:
-        if enrollment is None or lead is None:
-            return "lead erased"
+        """Why this step must not go out, if it must not. (A withdrawn consent always comes
+        with an unsubscribe, so the suppression list covers it.)"""
         if enrollment.status != ACTIVE:
             return enrollment.stop_reason or enrollment.status
         if not lead.email:
@@ -291,60 +298,43 @@ class NurtureSender:
         if lead.meeting:
             await stop_enrollment(session, enrollment, STOPPED, "booked", self.clock.now())
             return "booked"
-        suppressed = (
-            await session.scalars(
-                select(Suppression.reason).where(Suppression.email_key == email_key(lead.email))
-            )
-        ).first()
         if suppressed is not None:
             status = UNSUBSCRIBED if suppressed == "unsubscribed" else SUPPRESSED
             await stop_enrollment(session, enrollment, status, suppressed, self.clock.now())
             return suppressed
-        withdrawn = (
-            await session.scalars(
-                select(Consent.id).where(
-                    Consent.lead_id == lead.id,
-                    Consent.kind == CONSENT_KIND,
-                    Consent.withdrawn_at.is_not(None),
-                )
-            )
-        ).first()
-        return "consent withdrawn" if withdrawn is not None else None
+        return None
 
     async def _log_hand_over(
         self, enrollment_id: int, step_key: str, message_id: str, address: str
     ) -> None:
-        """The commit point: the last stop-rule check and the send log row, one commit."""
-        now = self.clock.now()
+        """The commit point: one statement writes the send log row if the enrollment is
+        still active and the address is not suppressed (the last stop-rule check)."""
+        still_wanted = (
+            select(
+                literal(enrollment_id),
+                literal(step_key),
+                literal(message_id),
+                literal(self.worker),
+                literal(self.clock.now(), UtcDateTime()),
+            )
+            .select_from(Enrollment)
+            .where(
+                Enrollment.id == enrollment_id,
+                Enrollment.status == ACTIVE,
+                ~exists().where(Suppression.email_key == email_key(address)),
+            )
+        )
+        statement = insert(SendLog).from_select(
+            ["enrollment_id", "step_key", "message_id", "worker", "started_at"], still_wanted
+        )
         try:
             async with self.sessions() as session, session.begin():
-                status = (
-                    await session.scalars(
-                        select(Enrollment.status).where(Enrollment.id == enrollment_id)
-                    )
-                ).first()
-                if status != ACTIVE:
-                    raise StoppedAtCommitPoint(status or "erased")
-                suppressed = (
-                    await session.scalars(
-                        select(Suppression.reason).where(
-                            Suppression.email_key == email_key(address)
-                        )
-                    )
-                ).first()
-                if suppressed is not None:
-                    raise StoppedAtCommitPoint(suppressed)
-                session.add(
-                    SendLog(
-                        enrollment_id=enrollment_id,
-                        step_key=step_key,
-                        message_id=message_id,
-                        worker=self.worker,
-                        started_at=now,
-                    )
-                )
+                result = await session.execute(statement)
+                written = getattr(result, "rowcount", 0)
         except IntegrityError as error:
             raise AlreadyHandedOver(message_id) from error
+        if written != 1:
+            raise StoppedAtCommitPoint("stopped before the hand-over")
 
     async def _forget_hand_over(self, enrollment_id: int, step_key: str) -> None:
         async with self.sessions() as session, session.begin():

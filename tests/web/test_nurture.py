@@ -98,7 +98,8 @@ async def test_get_shows_a_confirm_page_and_unsubscribes_no_one(nurtured: Nurtur
     response = await nurtured.client.get(f"/nurture/unsubscribe/{nurtured.token()}")
     assert response.status == 200
     page = await response.text()
-    assert "Just this series of emails" in page and "Every email from us" in page
+    assert "Just this series of emails" in page
+    assert "Every email from us" in page
     assert page.count("<form method=post>") == 2
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert (await nurtured.enrollment()).status == "active"  # a link scanner changed nothing
