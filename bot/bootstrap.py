@@ -18,6 +18,7 @@ from bot.leads.db import make_engine, make_session_factory
 from bot.leads.migrate import upgrade
 from bot.leads.spool import LeadSpool
 from bot.leads.unit_of_work import SqlAlchemyUnitOfWork
+from bot.nurture.sequences import load_sequences
 from bot.scoring import Rubric, load_rubric
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -53,6 +54,7 @@ def prestart(settings: Settings | None = None) -> None:
     """Validate operator files, then bring the database schema up to date."""
     settings = settings or load_settings()
     load_rubric(settings.scoring_file)
+    load_sequences(settings.sequences_file)  # nurture: templates checked before anything runs
     upgrade(settings.database_url)
 
 

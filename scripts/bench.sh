@@ -30,8 +30,12 @@ for arg in "$@"; do
   prev="$arg"
 done
 
-# --only takes a comma-separated subset of leadbot,baseline,stock (default: all three).
+# --only takes a comma-separated subset of leadbot,baseline,stock (default: all three, then
+# the nurture send rate); --only nurture runs that alone.
 wants() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
+
+# Nurture: emails per second with one and two workers on PostgreSQL (bench/nurture.py).
+[ "$only" = "nurture" ] && exec "$APP_PY" -m bench.nurture
 
 models=()
 if wants leadbot; then
@@ -50,4 +54,5 @@ if wants stock; then
 fi
 
 mkdir -p "$ROOT/var/bench"
-exec "$APP_PY" -m bench "${models[@]}" "$@"
+"$APP_PY" -m bench "${models[@]}" "$@"
+if wants nurture; then "$APP_PY" -m bench.nurture; fi
