@@ -8,11 +8,13 @@ permanent refusal (5xx: bounce, stop sending) from a temporary one (retry later)
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import os
 import re
 from collections.abc import Awaitable, Callable
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -145,7 +147,7 @@ class SmtpTransport:
             start = await smtp.execute_command(b"DATA")
             if start.code != 354:
                 raise aiosmtplib.SMTPDataError(start.code, start.message)
-            body = PERIOD_REGEX.sub(b"..", normalize_message_line_endings(flatten_message(message)))
+            body = PERIOD_REGEX.sub(b"..", normalize_message_line_endings(_wire_bytes(message)))
             assert smtp.protocol is not None  # connected by _checkout
             smtp.protocol.write(body if body.endswith(b"\r\n") else body + b"\r\n")
             await commit_point()  # raises: the connection is dropped below, DATA discarded
@@ -201,6 +203,17 @@ class SmtpTransport:
             raise TemporaryMailError(f"deferred: {error.code}", error.code) from error
         except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as error:
             raise TemporaryMailError(type(error).__name__) from error
+
+
+def _wire_bytes(message: EmailMessage) -> bytes:
+    """The message as sent, folded by its own policy (aiosmtplib's `flatten_message` always
+    refolds at 78 columns, which turns a long List-Unsubscribe into encoded words)."""
+    if not isinstance(message.policy, EmailPolicy):
+        return flatten_message(message)
+    outgoing = copy.copy(message)
+    del outgoing["Bcc"]
+    del outgoing["Resent-Bcc"]
+    return outgoing.as_bytes(policy=message.policy.clone(linesep="\r\n"))
 
 
 def transport_from_settings(settings: Settings) -> MailTransport:

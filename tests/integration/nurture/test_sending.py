@@ -68,6 +68,11 @@ async def test_the_whole_rhythm_goes_out_once_each_in_the_leads_business_hours(
     inbox = smtp_server.mailbox.to("sophie@initech.example")
     assert [m["Subject"] for m in inbox] == ["The pricing overview you asked about"]
     assert await sender.deliver_due() == 0  # nothing else is due yet
+    # On the wire, as a mail client reads it: the one-click headers verbatim (no encoded words)
+    raw = smtp_server.mailbox.raw[0]
+    assert b"\r\nList-Unsubscribe: <https://bot.acme.example/nurture/unsubscribe/" in raw
+    assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in raw
+    assert b"=?utf-8?" not in raw.split(b"\r\n\r\n")[0]
 
     planned = await _steps(sessions, enrollment_id)
     for step in planned[1:]:
