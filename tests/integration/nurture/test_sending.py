@@ -360,3 +360,24 @@ async def test_without_smtp_url_emails_are_eml_files_named_by_message_id(
     files = list((tmp_path / "mail").iterdir())
     assert [f.name for f in files] == [step.message_id.strip("<>").replace("@", "_") + ".eml"]
     assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in files[0].read_bytes()
+
+
+async def test_a_handoff_lead_who_did_not_book_gets_book_when_ready_then_moves_once(
+    sessions: Sessions, book: SequenceBook, clock: FrozenClock
+) -> None:
+    lead_id = await stored_lead(
+        sessions, "chat-h", "hot@initech.example", clock.now(), route="handoff"
+    )
+    declined = await enroll(
+        sessions, book, lead_id, clock.now(), mail_from=MAIL_FROM, handoff_declined=True
+    )
+    assert (declined.status, declined.sequence) == ("enrolled", "book_when_ready")
+    # Later the same person chats again and is routed to nurture: one sequence at a time.
+    clock.advance(timedelta(days=3))
+    moved = await enroll(sessions, book, lead_id, clock.now(), mail_from=MAIL_FROM)
+    assert (moved.status, moved.sequence) == ("enrolled", "pricing_and_roi")
+    assert declined.enrollment_id is not None
+    old = await _enrollment(sessions, declined.enrollment_id)
+    assert (old.status, old.stop_reason) == ("stopped", "moved to pricing_and_roi")
+    again = await enroll(sessions, book, lead_id, clock.now(), mail_from=MAIL_FROM)
+    assert (again.status, again.enrollment_id) == ("already_enrolled", moved.enrollment_id)
