@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import and_, delete, exists, insert, literal, select, update
+from sqlalchemy import and_, delete, exists, insert, literal, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -59,6 +59,7 @@ from bot.nurture.models import (
 )
 from bot.nurture.sequences import SequenceBook
 from bot.nurture.service import (
+    refresh_enrolled_leads,
     refresh_lead_nurture,
     stop_enrollment,
     suppress_in,
@@ -79,6 +80,15 @@ class DueWork(Protocol):
     async def deliver_due(self) -> int:
         """Deliver what is due now; how many rows were handled (0: nothing to do)."""
         ...
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A step the mail server accepted (250), to be recorded as sent."""
+
+    step_id: int
+    enrollment_id: int
+    step_key: str
 
 
 class AlreadyHandedOver(Exception):
@@ -129,7 +139,10 @@ class NurtureSender:
     async def deliver_due(self) -> int:
         claimed = await self.claim()
         if claimed:
-            await asyncio.gather(*(self._guarded(step_id) for step_id in claimed))
+            accepted: list[Accepted] = []
+            await asyncio.gather(*(self._guarded(step_id, accepted) for step_id in claimed))
+            if accepted:  # one transaction records the whole pass (see _record_sent)
+                await self._record_sent(accepted)
         return len(claimed)
 
     async def claim(self) -> list[int]:
@@ -182,16 +195,21 @@ class NurtureSender:
             .execution_options(synchronize_session=False)
         )
 
-    async def _guarded(self, step_id: int) -> None:
+    async def _guarded(self, step_id: int, accepted: list[Accepted]) -> None:
         async with self._slots:
             try:
-                await self.send_step(step_id)
+                await self.send_step(step_id, accepted)
             except Exception:  # a bug must not stop the others: retry the step later
                 logger.exception("nurture step %s failed unexpectedly", step_id)
                 await self._retry_or_fail(step_id, "internal error", counts_attempt=True)
 
-    async def send_step(self, step_id: int) -> str:
-        """Send one claimed step; returns what happened (sent, cancelled, retry, failed...)."""
+    async def send_step(self, step_id: int, accepted: list[Accepted] | None = None) -> str:
+        """Send one claimed step; returns what happened (sent, cancelled, retry, failed...).
+
+        A step the server accepted is recorded at once, or added to `accepted` for the
+        caller to record with others: the send log row already makes it final, so
+        recording late costs nothing but its `sent` status if the worker dies meanwhile
+        (it then shows as `unconfirmed`)."""
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
             row = (
@@ -270,7 +288,11 @@ class NurtureSender:
             if handed_over:  # the server answered 4xx to the mark: nothing was delivered
                 await self._forget_hand_over(enrollment_id, step_key)
             return await self._retry_or_fail(step_id, str(error), counts_attempt=True)
-        await self._finish(step_id, SENT, None, confirmed=(enrollment_id, step_key))
+        done = Accepted(step_id, enrollment_id, step_key)
+        if accepted is None:
+            await self._record_sent([done])
+        else:
+            accepted.append(done)
         return "sent"
 
     @staticmethod
@@ -374,6 +396,46 @@ class NurtureSender:
                 )
                 await self._complete_if_last(session, step, now)
             await self._refresh(session, step)
+
+    async def _record_sent(self, accepted: list[Accepted]) -> None:
+        """Steps the server accepted: `sent`, their send log confirmed, sequences whose last
+        step this was `completed`, and the leads' API view refreshed. One transaction."""
+        now = self.clock.now()
+        step_ids = [a.step_id for a in accepted]
+        enrollment_ids = sorted({a.enrollment_id for a in accepted})
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                update(NurtureStep)
+                .where(NurtureStep.id.in_(step_ids))
+                .values(status=SENT, sent_at=now, lease_until=None, last_error=None)
+                .execution_options(synchronize_session=False)
+            )
+            await session.execute(
+                update(SendLog)
+                .where(
+                    tuple_(SendLog.enrollment_id, SendLog.step_key).in_(
+                        [(a.enrollment_id, a.step_key) for a in accepted]
+                    )
+                )
+                .values(confirmed_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            unfinished = exists().where(
+                NurtureStep.enrollment_id == Enrollment.id,
+                NurtureStep.status.in_((PENDING, SENDING)),
+            )
+            await session.execute(
+                update(Enrollment)
+                .where(Enrollment.id.in_(enrollment_ids), Enrollment.status == ACTIVE, ~unfinished)
+                .values(status=COMPLETED, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            lead_ids = (
+                await session.scalars(
+                    select(Enrollment.lead_id).where(Enrollment.id.in_(enrollment_ids))
+                )
+            ).all()
+            await refresh_enrolled_leads(session, sorted(set(lead_ids)))
 
     async def _complete_if_last(
         self, session: AsyncSession, step: NurtureStep, now: datetime

@@ -271,7 +271,7 @@ async def test_temporary_failures_retry_with_backoff_then_fail(
 class DiesAfterServerAccepted(NurtureSender):
     """The worker process dies right after `250 OK`, before it records the step as sent."""
 
-    async def _finish(self, *args: object, **kwargs: object) -> None:
+    async def _record_sent(self, *args: object) -> None:
         raise SystemExit("killed between 250 OK and the commit")
 
 
