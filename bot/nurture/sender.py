@@ -371,9 +371,9 @@ class NurtureSender:
         step_id: int,
         status: str,
         error: str | None,
-        *,
-        confirmed: tuple[int, str] | None = None,
     ) -> None:
+        """A claimed step ends `cancelled` or `unconfirmed` (not for steps the server
+        accepted: `_record_sent`)."""
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
             step = await session.get(NurtureStep, step_id, with_for_update=True)
@@ -385,16 +385,8 @@ class NurtureSender:
             step.status = status
             step.last_error = error
             step.lease_until = None
-            if status in (SENT, UNCONFIRMED):
+            if handed_over:
                 step.sent_at = now
-            if confirmed is not None:
-                await session.execute(
-                    update(SendLog)
-                    .where(SendLog.enrollment_id == confirmed[0], SendLog.step_key == confirmed[1])
-                    .values(confirmed_at=now)
-                    .execution_options(synchronize_session=False)
-                )
-                await self._complete_if_last(session, step, now)
             await self._refresh(session, step)
 
     async def _record_sent(self, accepted: list[Accepted]) -> None:
@@ -436,26 +428,6 @@ class NurtureSender:
                 )
             ).all()
             await refresh_enrolled_leads(session, sorted(set(lead_ids)))
-
-    async def _complete_if_last(
-        self, session: AsyncSession, step: NurtureStep, now: datetime
-    ) -> None:
-        left = (
-            await session.scalars(
-                select(NurtureStep.id).where(
-                    NurtureStep.enrollment_id == step.enrollment_id,
-                    NurtureStep.status.in_((PENDING, SENDING)),
-                    NurtureStep.id != step.id,
-                )
-            )
-        ).first()
-        if left is None:
-            await session.execute(
-                update(Enrollment)
-                .where(Enrollment.id == step.enrollment_id, Enrollment.status == ACTIVE)
-                .values(status=COMPLETED, updated_at=now)
-                .execution_options(synchronize_session=False)
-            )
 
     async def _retry_or_fail(self, step_id: int, error: str, *, counts_attempt: bool) -> str:
         now = self.clock.now()
