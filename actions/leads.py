@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -125,7 +125,10 @@ class ActionScoreAndStoreLead(Action):
             dispatcher.utter_message(
                 response=response, thanks=thanks, email=data.email.normalized if data.email else ""
             )
-        return [
+        events = [
             SlotSet("lead_score", capture.score.total),
             SlotSet("lead_route", capture.score.route),
         ]
+        if complete and capture.score.route == "nurture" and data.email is not None:
+            events.append(FollowupAction("nurture_consent_form"))  # actions/nurture.py
+        return events

@@ -26,6 +26,7 @@ from bot.leads.migrate import upgrade
 from bot.leads.spool import LeadSpool
 from bot.leads.unit_of_work import SqlAlchemyUnitOfWork
 from bot.mail.transport import MailTransport, transport_from_settings
+from bot.nurture.sequences import load_sequences
 from bot.scoring import Rubric, load_rubric
 from bot.settings import DEV_SECRET_KEY, Settings, SettingsError, env_secret, load_settings
 from bot.signing import Signer
@@ -83,6 +84,7 @@ def prestart(settings: Settings | None = None) -> None:
     settings = settings or load_settings()
     load_rubric(settings.scoring_file)
     load_team(settings.reps_file)
+    load_sequences(settings.sequences_file)  # nurture: templates checked before anything runs
     upgrade(settings.database_url)
 
 

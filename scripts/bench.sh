@@ -32,8 +32,12 @@ for arg in "$@"; do
   prev="$arg"
 done
 
-# --only takes a comma-separated subset of leadbot,baseline,stock,speed (default: all).
+# --only takes a comma-separated subset of leadbot,baseline,stock,speed,nurture (default:
+# all).
 wants() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
+
+# Nurture: emails per second with one and two workers on PostgreSQL (bench/nurture.py).
+[ "$only" = "nurture" ] && exec "$APP_PY" -m bench.nurture
 
 models=()
 if wants leadbot; then
@@ -67,3 +71,4 @@ if [ -z "$only" ]; then
   for arg in "$@"; do [ "$arg" = "--quick" ] && quick=(--quick); done
   "$APP_PY" -m bench.gateway ${LEADBOT_MODEL:+--model "$LEADBOT_MODEL"} "${quick[@]}"
 fi
+if wants nurture; then "$APP_PY" -m bench.nurture; fi

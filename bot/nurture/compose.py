@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -25,6 +26,10 @@ from bot.leads.models import Lead
 from bot.nurture.sequences import NurtureSequence, Step
 
 ONE_CLICK = "List-Unsubscribe=One-Click"
+# Lines up to RFC 5322's hard limit of 998: with the usual 78, Python folds a long header
+# that has no space to break at (List-Unsubscribe's URL) into RFC 2047 encoded words, which
+# mail clients do not decode in List-Unsubscribe, and one-click unsubscribe would break.
+WIRE_POLICY = policy.SMTP.clone(max_line_length=998)
 _URL = re.compile(r"https?://[^\s<>\"']+")
 _NEWLINES = re.compile(r"[\r\n]+")
 
@@ -113,7 +118,7 @@ def build_message(
     links: Links,
     now: datetime,
 ) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=WIRE_POLICY)
     message["From"] = mail_from
     local, _, domain = to_email.rpartition("@")
     message["To"] = Address(

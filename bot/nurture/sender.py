@@ -31,13 +31,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import and_, delete, exists, select, update
+from sqlalchemy import and_, delete, exists, insert, literal, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.leads.keys import email_key
-from bot.leads.models import Consent, Lead
+from bot.leads.models import Lead, UtcDateTime
 from bot.mail.transport import MailTransport, PermanentMailError, TemporaryMailError
 from bot.nurture.compose import build_message, lead_fields, make_links, render
 from bot.nurture.models import (
@@ -59,7 +59,7 @@ from bot.nurture.models import (
 )
 from bot.nurture.sequences import SequenceBook
 from bot.nurture.service import (
-    CONSENT_KIND,
+    refresh_enrolled_leads,
     refresh_lead_nurture,
     stop_enrollment,
     suppress_in,
@@ -80,6 +80,15 @@ class DueWork(Protocol):
     async def deliver_due(self) -> int:
         """Deliver what is due now; how many rows were handled (0: nothing to do)."""
         ...
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A step the mail server accepted (250), to be recorded as sent."""
+
+    step_id: int
+    enrollment_id: int
+    step_key: str
 
 
 class AlreadyHandedOver(Exception):
@@ -130,7 +139,10 @@ class NurtureSender:
     async def deliver_due(self) -> int:
         claimed = await self.claim()
         if claimed:
-            await asyncio.gather(*(self._guarded(step_id) for step_id in claimed))
+            accepted: list[Accepted] = []
+            await asyncio.gather(*(self._guarded(step_id, accepted) for step_id in claimed))
+            if accepted:  # one transaction records the whole pass (see _record_sent)
+                await self._record_sent(accepted)
         return len(claimed)
 
     async def claim(self) -> list[int]:
@@ -183,30 +195,43 @@ class NurtureSender:
             .execution_options(synchronize_session=False)
         )
 
-    async def _guarded(self, step_id: int) -> None:
+    async def _guarded(self, step_id: int, accepted: list[Accepted]) -> None:
         async with self._slots:
             try:
-                await self.send_step(step_id)
+                await self.send_step(step_id, accepted)
             except Exception:  # a bug must not stop the others: retry the step later
                 logger.exception("nurture step %s failed unexpectedly", step_id)
                 await self._retry_or_fail(step_id, "internal error", counts_attempt=True)
 
-    async def send_step(self, step_id: int) -> str:
-        """Send one claimed step; returns what happened (sent, cancelled, retry, failed...)."""
+    async def send_step(self, step_id: int, accepted: list[Accepted] | None = None) -> str:
+        """Send one claimed step; returns what happened (sent, cancelled, retry, failed...).
+
+        A step the server accepted is recorded at once, or added to `accepted` for the
+        caller to record with others: the send log row already makes it final, so
+        recording late costs nothing but its `sent` status if the worker dies meanwhile
+        (it then shows as `unconfirmed`)."""
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            step = await session.get(NurtureStep, step_id)
-            if step is None or not self._still_ours(step):
+            row = (
+                await session.execute(
+                    select(NurtureStep, Enrollment, Lead, Suppression.reason)
+                    .join(Enrollment, Enrollment.id == NurtureStep.enrollment_id)
+                    .join(Lead, Lead.id == Enrollment.lead_id)
+                    .outerjoin(Suppression, Suppression.email_key == Lead.email_key)
+                    .where(NurtureStep.id == step_id)
+                )
+            ).first()
+            if row is None:  # the lead was erased meanwhile
                 return "not_ours"
-            enrollment = await session.get(Enrollment, step.enrollment_id)
-            lead = await session.get(Lead, enrollment.lead_id) if enrollment else None
-            stop = await self._stop_reason(session, enrollment, lead)
+            step, enrollment, lead, suppressed = row
+            if not self._still_ours(step):
+                return "not_ours"
+            stop = await self._stop_reason(session, enrollment, lead, suppressed)
             if stop is not None:
                 step.status = CANCELLED
                 step.last_error = f"stopped: {stop}"
                 step.lease_until = None
-                if lead is not None:
-                    await refresh_lead_nurture(session, lead.id)
+                await refresh_lead_nurture(session, lead.id)
                 return "cancelled"
             assert enrollment is not None
             assert lead is not None
@@ -263,7 +288,11 @@ class NurtureSender:
             if handed_over:  # the server answered 4xx to the mark: nothing was delivered
                 await self._forget_hand_over(enrollment_id, step_key)
             return await self._retry_or_fail(step_id, str(error), counts_attempt=True)
-        await self._finish(step_id, SENT, None, confirmed=(enrollment_id, step_key))
+        done = Accepted(step_id, enrollment_id, step_key)
+        if accepted is None:
+            await self._record_sent([done])
+        else:
+            accepted.append(done)
         return "sent"
 
     @staticmethod
@@ -280,10 +309,10 @@ class NurtureSender:
         return step.status == SENDING and step.claimed_by == self.worker
 
     async def _stop_reason(
-        self, session: AsyncSession, enrollment: Enrollment | None, lead: Lead | None
+        self, session: AsyncSession, enrollment: Enrollment, lead: Lead, suppressed: str | None
     ) -> str | None:
-        if enrollment is None or lead is None:
-            return "lead erased"
+        """Why this step must not go out, if it must not. (A withdrawn consent always comes
+        with an unsubscribe, so the suppression list covers it.)"""
         if enrollment.status != ACTIVE:
             return enrollment.stop_reason or enrollment.status
         if not lead.email:
@@ -291,60 +320,43 @@ class NurtureSender:
         if lead.meeting:
             await stop_enrollment(session, enrollment, STOPPED, "booked", self.clock.now())
             return "booked"
-        suppressed = (
-            await session.scalars(
-                select(Suppression.reason).where(Suppression.email_key == email_key(lead.email))
-            )
-        ).first()
         if suppressed is not None:
             status = UNSUBSCRIBED if suppressed == "unsubscribed" else SUPPRESSED
             await stop_enrollment(session, enrollment, status, suppressed, self.clock.now())
             return suppressed
-        withdrawn = (
-            await session.scalars(
-                select(Consent.id).where(
-                    Consent.lead_id == lead.id,
-                    Consent.kind == CONSENT_KIND,
-                    Consent.withdrawn_at.is_not(None),
-                )
-            )
-        ).first()
-        return "consent withdrawn" if withdrawn is not None else None
+        return None
 
     async def _log_hand_over(
         self, enrollment_id: int, step_key: str, message_id: str, address: str
     ) -> None:
-        """The commit point: the last stop-rule check and the send log row, one commit."""
-        now = self.clock.now()
+        """The commit point: one statement writes the send log row if the enrollment is
+        still active and the address is not suppressed (the last stop-rule check)."""
+        still_wanted = (
+            select(
+                literal(enrollment_id),
+                literal(step_key),
+                literal(message_id),
+                literal(self.worker),
+                literal(self.clock.now(), UtcDateTime()),
+            )
+            .select_from(Enrollment)
+            .where(
+                Enrollment.id == enrollment_id,
+                Enrollment.status == ACTIVE,
+                ~exists().where(Suppression.email_key == email_key(address)),
+            )
+        )
+        statement = insert(SendLog).from_select(
+            ["enrollment_id", "step_key", "message_id", "worker", "started_at"], still_wanted
+        )
         try:
             async with self.sessions() as session, session.begin():
-                status = (
-                    await session.scalars(
-                        select(Enrollment.status).where(Enrollment.id == enrollment_id)
-                    )
-                ).first()
-                if status != ACTIVE:
-                    raise StoppedAtCommitPoint(status or "erased")
-                suppressed = (
-                    await session.scalars(
-                        select(Suppression.reason).where(
-                            Suppression.email_key == email_key(address)
-                        )
-                    )
-                ).first()
-                if suppressed is not None:
-                    raise StoppedAtCommitPoint(suppressed)
-                session.add(
-                    SendLog(
-                        enrollment_id=enrollment_id,
-                        step_key=step_key,
-                        message_id=message_id,
-                        worker=self.worker,
-                        started_at=now,
-                    )
-                )
+                result = await session.execute(statement)
+                written = getattr(result, "rowcount", 0)
         except IntegrityError as error:
             raise AlreadyHandedOver(message_id) from error
+        if written != 1:
+            raise StoppedAtCommitPoint("stopped before the hand-over")
 
     async def _forget_hand_over(self, enrollment_id: int, step_key: str) -> None:
         async with self.sessions() as session, session.begin():
@@ -359,9 +371,9 @@ class NurtureSender:
         step_id: int,
         status: str,
         error: str | None,
-        *,
-        confirmed: tuple[int, str] | None = None,
     ) -> None:
+        """A claimed step ends `cancelled` or `unconfirmed` (not for steps the server
+        accepted: `_record_sent`)."""
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
             step = await session.get(NurtureStep, step_id, with_for_update=True)
@@ -373,37 +385,49 @@ class NurtureSender:
             step.status = status
             step.last_error = error
             step.lease_until = None
-            if status in (SENT, UNCONFIRMED):
+            if handed_over:
                 step.sent_at = now
-            if confirmed is not None:
-                await session.execute(
-                    update(SendLog)
-                    .where(SendLog.enrollment_id == confirmed[0], SendLog.step_key == confirmed[1])
-                    .values(confirmed_at=now)
-                    .execution_options(synchronize_session=False)
-                )
-                await self._complete_if_last(session, step, now)
             await self._refresh(session, step)
 
-    async def _complete_if_last(
-        self, session: AsyncSession, step: NurtureStep, now: datetime
-    ) -> None:
-        left = (
-            await session.scalars(
-                select(NurtureStep.id).where(
-                    NurtureStep.enrollment_id == step.enrollment_id,
-                    NurtureStep.status.in_((PENDING, SENDING)),
-                    NurtureStep.id != step.id,
-                )
+    async def _record_sent(self, accepted: list[Accepted]) -> None:
+        """Steps the server accepted: `sent`, their send log confirmed, sequences whose last
+        step this was `completed`, and the leads' API view refreshed. One transaction."""
+        now = self.clock.now()
+        step_ids = [a.step_id for a in accepted]
+        enrollment_ids = sorted({a.enrollment_id for a in accepted})
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                update(NurtureStep)
+                .where(NurtureStep.id.in_(step_ids))
+                .values(status=SENT, sent_at=now, lease_until=None, last_error=None)
+                .execution_options(synchronize_session=False)
             )
-        ).first()
-        if left is None:
+            await session.execute(
+                update(SendLog)
+                .where(
+                    tuple_(SendLog.enrollment_id, SendLog.step_key).in_(
+                        [(a.enrollment_id, a.step_key) for a in accepted]
+                    )
+                )
+                .values(confirmed_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            unfinished = exists().where(
+                NurtureStep.enrollment_id == Enrollment.id,
+                NurtureStep.status.in_((PENDING, SENDING)),
+            )
             await session.execute(
                 update(Enrollment)
-                .where(Enrollment.id == step.enrollment_id, Enrollment.status == ACTIVE)
+                .where(Enrollment.id.in_(enrollment_ids), Enrollment.status == ACTIVE, ~unfinished)
                 .values(status=COMPLETED, updated_at=now)
                 .execution_options(synchronize_session=False)
             )
+            lead_ids = (
+                await session.scalars(
+                    select(Enrollment.lead_id).where(Enrollment.id.in_(enrollment_ids))
+                )
+            ).all()
+            await refresh_enrolled_leads(session, sorted(set(lead_ids)))
 
     async def _retry_or_fail(self, step_id: int, error: str, *, counts_attempt: bool) -> str:
         now = self.clock.now()

@@ -385,6 +385,41 @@ async def nurture_view(session: AsyncSession, lead: Lead) -> dict[str, Any] | No
             .order_by(NurtureStep.position)
         )
     ).all()
+    return _view(enrollment, steps)
+
+
+async def refresh_enrolled_leads(session: AsyncSession, lead_ids: Sequence[str]) -> None:
+    """`refresh_lead_nurture` for many enrolled leads in three statements (the send loop)."""
+    await session.flush()
+    latest: dict[str, Enrollment] = {}
+    for enrollment in (
+        await session.scalars(
+            select(Enrollment)
+            .where(Enrollment.lead_id.in_(lead_ids))
+            .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
+        )
+    ).all():
+        latest.setdefault(enrollment.lead_id, enrollment)
+    steps: dict[int, list[NurtureStep]] = {e.id: [] for e in latest.values()}
+    for step in (
+        await session.scalars(
+            select(NurtureStep)
+            .where(NurtureStep.enrollment_id.in_(list(steps)))
+            .order_by(NurtureStep.position)
+        )
+    ).all():
+        steps[step.enrollment_id].append(step)
+    if latest:
+        await session.execute(
+            update(Lead),
+            [
+                {"id": lead_id, "nurture": _view(enrollment, steps[enrollment.id])}
+                for lead_id, enrollment in latest.items()
+            ],
+        )
+
+
+def _view(enrollment: Enrollment, steps: Sequence[NurtureStep]) -> dict[str, Any]:
     reason = enrollment.stop_reason or ("completed" if enrollment.status == COMPLETED else None)
     return {
         "sequence": enrollment.sequence,

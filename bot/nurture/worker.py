@@ -73,7 +73,13 @@ def build_sender(
     """A sender from settings; with `engine`, it shares the caller's database pool."""
     settings.require_secrets("LEADBOT_SECRET_KEY")
     owned = engine is None
-    engine = engine or make_engine(settings.database_url)
+    if engine is None:
+        # Its own pool, one connection per email in flight; no ping per checkout (a broken
+        # connection fails the pass, which is retried).
+        options = {} if settings.database_url.startswith("sqlite") else {
+            "pool_pre_ping": False, "pool_size": concurrency + 2, "max_overflow": 4,
+        }  # fmt: skip
+        engine = make_engine(settings.database_url, **options)
     name = parseaddr(settings.mail_from)[0] or "The Leadbot team"
     sender = NurtureSender(
         make_session_factory(engine),

@@ -21,6 +21,7 @@ from tests.support.stack import free_port
 class Mailbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []  # as received, before any parsing
         self.refuse: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -37,6 +38,7 @@ class Mailbox:
         assert isinstance(message, EmailMessage)
         with self._lock:
             self.messages.append(message)
+            self.raw.append(bytes(envelope.content))
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[EmailMessage]:

@@ -68,6 +68,11 @@ async def test_the_whole_rhythm_goes_out_once_each_in_the_leads_business_hours(
     inbox = smtp_server.mailbox.to("sophie@initech.example")
     assert [m["Subject"] for m in inbox] == ["The pricing overview you asked about"]
     assert await sender.deliver_due() == 0  # nothing else is due yet
+    # On the wire, as a mail client reads it: the one-click headers verbatim (no encoded words)
+    raw = smtp_server.mailbox.raw[0]
+    assert b"\r\nList-Unsubscribe: <https://bot.acme.example/nurture/unsubscribe/" in raw
+    assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in raw
+    assert b"=?utf-8?" not in raw.split(b"\r\n\r\n")[0]
 
     planned = await _steps(sessions, enrollment_id)
     for step in planned[1:]:
@@ -266,7 +271,7 @@ async def test_temporary_failures_retry_with_backoff_then_fail(
 class DiesAfterServerAccepted(NurtureSender):
     """The worker process dies right after `250 OK`, before it records the step as sent."""
 
-    async def _finish(self, *args: object, **kwargs: object) -> None:
+    async def _record_sent(self, *args: object) -> None:
         raise SystemExit("killed between 250 OK and the commit")
 
 
@@ -355,3 +360,24 @@ async def test_without_smtp_url_emails_are_eml_files_named_by_message_id(
     files = list((tmp_path / "mail").iterdir())
     assert [f.name for f in files] == [step.message_id.strip("<>").replace("@", "_") + ".eml"]
     assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in files[0].read_bytes()
+
+
+async def test_a_handoff_lead_who_did_not_book_gets_book_when_ready_then_moves_once(
+    sessions: Sessions, book: SequenceBook, clock: FrozenClock
+) -> None:
+    lead_id = await stored_lead(
+        sessions, "chat-h", "hot@initech.example", clock.now(), route="handoff"
+    )
+    declined = await enroll(
+        sessions, book, lead_id, clock.now(), mail_from=MAIL_FROM, handoff_declined=True
+    )
+    assert (declined.status, declined.sequence) == ("enrolled", "book_when_ready")
+    # Later the same person chats again and is routed to nurture: one sequence at a time.
+    clock.advance(timedelta(days=3))
+    moved = await enroll(sessions, book, lead_id, clock.now(), mail_from=MAIL_FROM)
+    assert (moved.status, moved.sequence) == ("enrolled", "pricing_and_roi")
+    assert declined.enrollment_id is not None
+    old = await _enrollment(sessions, declined.enrollment_id)
+    assert (old.status, old.stop_reason) == ("stopped", "moved to pricing_and_roi")
+    again = await enroll(sessions, book, lead_id, clock.now(), mail_from=MAIL_FROM)
+    assert (again.status, again.enrollment_id) == ("already_enrolled", moved.enrollment_id)
