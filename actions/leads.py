@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.services import services
+from actions.tracker_tools import last_form
 from bot.capture import capture_lead
 from bot.facts import Authority, Budget, EmailCheck, Need, Timeline
 from bot.leads.service import SOURCE_FIELDS, LeadInput, TranscriptEntry
@@ -83,6 +84,7 @@ def lead_input_from_tracker(tracker: Tracker) -> LeadInput:
         email=email if email is not None and email.acceptable else None,
         source=_source(tracker),
         transcript=_transcript(tracker),
+        human_requested=bool(tracker.get_slot("human_requested")),
     )
 
 
@@ -97,9 +99,13 @@ class ActionScoreAndStoreLead(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         complete = all(tracker.get_slot(slot) is not None for slot in FORM_SLOTS)
+        # Right after the handoff form: the visitor asked for a person and waits for word.
+        handoff = not complete and last_form(tracker) == "handoff_form"
         try:
             data = lead_input_from_tracker(tracker)
             if not complete and data.email is None:
+                if handoff:
+                    dispatcher.utter_message(response="utter_human_handoff_no_email")
                 return []
             svc = services()
             capture = await capture_lead(
@@ -107,14 +113,16 @@ class ActionScoreAndStoreLead(Action):
             )
         except Exception:
             logger.exception("scoring/storing the lead failed for %s", tracker.sender_id)
-            if complete:
+            if complete or handoff:
                 dispatcher.utter_message(response="utter_lead_not_saved")
             return []
 
         if capture.kept == "lost":
             dispatcher.utter_message(response="utter_lead_not_saved")
             return []
-        if complete:
+        if handoff and data.email is not None:
+            dispatcher.utter_message(response="utter_human_handoff", email=data.email.normalized)
+        elif complete:
             name = data.name.split()[0] if data.name else None
             thanks = f"Thanks, {name}!" if name else "Thanks!"
             reachable = data.email is not None

@@ -22,8 +22,10 @@ from decimal import Decimal
 from price_parser import Price
 
 from bot.extract._text import (
+    NUMBER_VOCABULARY,
     UNDECIDED_PHRASES,
     WORD_NUMBER,
+    fix_typos,
     is_noise,
     normalize,
     phrase_regex,
@@ -239,6 +241,8 @@ PERIODS: tuple[tuple[Period, re.Pattern[str]], ...] = (
         "year",
         re.compile(
             r"(?:\bper|\ba|\ban|\beach|\bevery|/)\s*(?:year|yr|annum)s?\b|\bannual(?:ly)?\b"
+            r"|\bfor\s+(?:one|1|a|the|the\s+first|the\s+whole|first|this)\s+year\b"
+            r"|\bthis\s+year\b|\byear\s+one\b"
             r"|\byearly\b|\bp\.a\.?|\bpa\b|/\s*y\b|\bfy\b|\barr\b"
         ),
     ),
@@ -405,7 +409,7 @@ def _period(norm: str, start: int, end: int) -> Period | None:
 def parse_budget(text: str) -> Budget | None:
     """Read a budget answer. None only when the text says nothing about a budget."""
     raw = text.strip()
-    norm = normalize(raw)
+    norm = fix_typos(normalize(raw), NUMBER_VOCABULARY)
     if is_noise(norm):
         return None
     items = _items(norm, _figures(norm))

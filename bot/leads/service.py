@@ -109,6 +109,9 @@ class LeadInput:
     metadata: Mapping[str, Any] = field(default_factory=dict)
     transcript: Sequence[TranscriptEntry] = ()
     consents: Sequence[ConsentInput] = ()
+    # The visitor asked to talk to a person (kept once set: a later conversation that
+    # did not ask never clears it).
+    human_requested: bool = False
 
     def __post_init__(self) -> None:
         if not self.conversation_id:
@@ -383,6 +386,8 @@ def _merge_facts(lead: Lead, data: LeadInput) -> None:
         if values[group.status] in group.known or not current_known:
             _assign(lead, values)
     _assign(lead, {"name": _text(data.name), "company": _text(data.company)}, skip_none=True)
+    if data.human_requested:
+        lead.human_requested = True
 
 
 def _merge_page_context(
@@ -428,6 +433,7 @@ async def _absorb(uow: SqlAlchemyUnitOfWork, *, winner: Lead, loser: Lead) -> No
     winner.nurture = winner.nurture if winner.nurture is not None else loser.nurture
     if winner.status == "new":
         winner.status = loser.status
+    winner.human_requested = bool(winner.human_requested or loser.human_requested)
     winner.created_at = min(winner.created_at, loser.created_at)
     await uow.leads.move_belongings(loser.id, winner.id)
     await uow.leads.delete(loser)

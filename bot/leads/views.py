@@ -42,6 +42,7 @@ def lead_to_dict(lead: Lead) -> dict[str, Any]:
         "name": lead.name,
         "company": lead.company,
         "status": lead.status,
+        "human_requested": bool(lead.human_requested),
         "budget": {
             "amount": _money(lead.budget_amount),
             "amount_max": _money(lead.budget_amount_max),

@@ -109,6 +109,10 @@ SCHEMAS: dict[str, Schema] = {
             "name": _TEXT,
             "company": _TEXT,
             "status": {"type": "string"},
+            "human_requested": {
+                "type": "boolean",
+                "description": "The visitor asked to talk to a person.",
+            },
             "budget": _ref("Budget"),
             "authority": _ref("Authority"),
             "need": _ref("Need"),
