@@ -118,6 +118,8 @@ class ValidateQualificationForm(FormValidationAction):
         self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
         attempts: dict[str, int] = dict(tracker.get_slot("failed_attempts") or {})
+        if value == NO_ANSWER and previous_slot_value(tracker, slot) == NO_ANSWER:
+            return {slot: value}  # given up on earlier (the form validates it again when resumed)
         try:
             if value == NO_ANSWER:
                 verdict = give_up(slot)

@@ -158,6 +158,15 @@ UNDECIDED_PHRASES: tuple[str, ...] = (
     "undecided",
     "haven't decided",
     "flexible",
+    "hard to say",
+    "difficult to say",
+    "too early to say",
+    "too early to tell",
+    "too soon to say",
+    "too soon to tell",
+    "not yet known",
+    "haven't thought",
+    "no clue",
 )
 
 

@@ -271,7 +271,9 @@ def clean_company(text: str) -> str | None:
     company = _strip_role(company)
     company = _COMPANY_LEAD_IN.sub("", company, count=1)
     company = _COMPANY_END.sub("", company)
-    company = _SCHEME.sub("", company).strip(" .!?\"'")
+    company = _SCHEME.sub("", company).strip(" !?\"'")
+    if company.endswith(".") and not re.search(r"\.[^\W\d_]{1,4}\.$", company):
+        company = company.rstrip(".")  # a full stop, not "K.K." or "S.p.A."
     norm = normalize(company)
     if norm in _SOLO:
         return SELF_EMPLOYED

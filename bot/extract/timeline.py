@@ -103,6 +103,17 @@ SOFT_NO_PLANS = phrase_regex(
 UNKNOWN = phrase_regex(
     (
         *UNDECIDED_PHRASES,
+        "no fixed timeline",
+        "no fixed date",
+        "no set timeline",
+        "no set date",
+        "no specific date",
+        "no firm date",
+        "no deadline",
+        "no timeline yet",
+        "open-ended",
+        "open ended",
+        "whenever",
         "hard to say",
         "we'll see",
         "soon",
