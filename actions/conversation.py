@@ -39,7 +39,7 @@ class ActionExplainWhy(Action):
 
 class ActionFallback(Action):
     """Not understood, outside the form: rephrase, then the likely meanings as buttons and
-    a person, then a person (the handoff form asks for an email)."""
+    a person, then a person (the handoff form asks for an email to reach the visitor)."""
 
     def name(self) -> str:
         return "action_fallback"
@@ -63,7 +63,7 @@ class ActionFallback(Action):
             buttons = [{"title": o.title, "payload": o.payload} for o in likely_options(ranking)]
             dispatcher.utter_message(response="utter_fallback_options", buttons=buttons)
             return []
-        dispatcher.utter_message(response="utter_fallback_to_person")
+        # No third "sorry": the handoff form's question says a person will take over.
         return [SlotSet("human_requested", True), FollowupAction("handoff_form")]
 
 

@@ -382,6 +382,8 @@ def _judge_volunteered(answer: Answer) -> Verdict:
     for text in _readings(answer):
         if answer.slot == "timeline" and is_amount_period(answer.message, text):
             continue
+        if answer.slot == "authority" and someone_elses_title(answer.message, text):
+            continue
         value, detail, _, _ = _parse(dataclasses.replace(answer, text=text))
         if value is not None and _definite(detail):
             return Verdict(slot=answer.slot, value=value, detail=detail)
@@ -443,6 +445,21 @@ _AMOUNT_BEFORE = re.compile(
     r"\s{0,3}(?:budget\s{1,3}|total\s{1,3}|in\s+total\s{1,3}|max\s{1,3})?$",
     re.IGNORECASE,
 )
+
+
+def someone_elses_title(message: str, text: str) -> bool:
+    """True when a role candidate is a title the visitor gave someone else ("my manager
+    and I...", "our CEO"): read with the two words before it, it is no longer their role."""
+    said = text.strip()
+    at = message.lower().find(said.lower()) if said else -1
+    alone = parse_authority(said) if said else None
+    if at < 0 or alone is None or alone.role is None:
+        return False
+    before = _PREVIOUS_WORDS.search(message[max(0, at - 30) : at])
+    in_context = parse_authority(
+        f"{before.group(0) if before else ''}{message[at : at + len(said)]}"
+    )
+    return in_context is None or in_context.role is None
 
 
 def is_amount_period(message: str, text: str) -> bool:

@@ -198,3 +198,19 @@ def test_giving_up_records_unknown(slot: str, key: str | None, skipped: bool) ->
     if key:
         assert verdict.detail is not None
         assert verdict.detail[key] == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("message", "role", "kept"),
+    [
+        ("So my manager and I went back and forth on this", "manager", False),
+        ("our CEO has the last word", "CEO", False),
+        ("I'm the CTO at Acme", "CTO", True),
+        ("head of sales here, we need a demo", "head of sales", True),
+    ],
+)
+def test_a_title_given_to_someone_else_is_not_the_visitors_role(
+    message: str, role: str, kept: bool
+) -> None:
+    verdict = judge("authority", message, entities=[("role", role)])
+    assert (verdict.value is not None) is kept
