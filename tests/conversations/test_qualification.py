@@ -122,7 +122,9 @@ def test_two_unreadable_answers_move_on(stack: Stack) -> None:
     stack.say(me, "I want a demo")
     stack.say(me, "our sales team can't keep up with inbound chats")
     assert names(stack.say(me, "the red one")) == ["utter_invalid_budget", "utter_ask_budget"]
-    assert names(stack.say(me, "whatever")) == ["utter_moving_on", "utter_ask_authority"]
+    # asked twice now: whatever the NLU makes of the next message, the form moves on
+    replies = names(stack.say(me, "whatever"))
+    assert replies[-2:] == ["utter_moving_on", "utter_ask_authority"]
     budget = stack.slots(me)["budget_detail"]
     assert budget["status"] == "unknown"  # never a made-up figure
 
