@@ -28,6 +28,7 @@ from bot.qualification import (
     build_answer,
     give_up,
     judge_answer,
+    volunteered_need,
 )
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,23 @@ class ValidateQualificationForm(FormValidationAction):
             return updates
         except Exception:
             logger.exception("counting the form's questions failed")
+            return {}
+
+    async def extract_need(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A need told in passing while answering something else (or in the opening) is
+        kept, so it is never asked again; validate_need judges it like any volunteered fact."""
+        try:
+            if tracker.get_slot("need") is not None or tracker.get_slot("requested_slot") == "need":
+                return {}
+            if not set(tracker.slots_to_validate()) & set(self.domain_slots(domain)):
+                return {}  # nothing of the form in this message (a digression, or none)
+            visitor = last_visitor_message(tracker)
+            need = volunteered_need(visitor.text, [_mention(e) for e in visitor.entities])
+            return {"need": need} if need else {}
+        except Exception:
+            logger.exception("reading a volunteered need failed")
             return {}
 
     async def validate_ask_counts(

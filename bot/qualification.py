@@ -208,6 +208,20 @@ def build_answer(
     )
 
 
+def volunteered_need(message: str, mentions: Sequence[Mention]) -> str | None:
+    """The need told in passing ("Hi, I'm Sam from Acme, we lose leads at night, budget
+    10k"): the message without the other facts' words, when it names a concrete goal or
+    pain (a vague remark is not taken: the need question will ask)."""
+    kinds = {k for slot_kinds in SLOT_ENTITIES.values() for k in slot_kinds}
+    rest = _without_spans(message, [m for m in mentions if m.kind in kinds])
+    concrete = []
+    for clause in re.split(r"[.!?;]+(?:\s|$)", rest):
+        need = assess_need(clause.strip(" ,")) if clause.strip(" ,") else None
+        if need is not None and need.level == "concrete":
+            concrete.append(clause.strip(" ,"))
+    return ". ".join(concrete) if concrete else None
+
+
 def _spans(mentions: Sequence[Mention]) -> list[tuple[int, int]]:
     return [(m.start, m.end) for m in mentions if m.start is not None and m.end is not None]
 

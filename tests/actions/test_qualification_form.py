@@ -564,3 +564,31 @@ async def test_never_more_than_two_not_understood_replies_in_a_row(
             "value": True,
             "timestamp": None,
         } in events
+
+
+async def test_a_need_told_in_passing_is_kept_and_not_asked(dispatcher, domain) -> None:
+    text = "Hi, I'm Sam from Acme. Our leads go cold over the weekend. Budget about 10k."
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text=text,
+        requested_slot=None,
+        candidates={"name": "Sam", "company": "Acme", "budget": "about 10k"},
+        entities=[("name", "Sam"), ("company", "Acme"), ("budget", "about 10k")],
+    )
+    assert slots["need"] == "Our leads go cold over the weekend"
+    assert slots["need_detail"]["level"] == "concrete"
+    assert slots["requested_slot"] == "authority"
+
+
+async def test_a_greeting_with_a_name_is_not_a_need(dispatcher, domain) -> None:
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text="Hi, I'm Sam from Acme",
+        requested_slot=None,
+        candidates={"name": "Sam", "company": "Acme"},
+        entities=[("name", "Sam"), ("company", "Acme")],
+    )
+    assert "need" not in slots or slots["need"] is None
+    assert slots["requested_slot"] == "need"
