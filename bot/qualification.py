@@ -260,6 +260,8 @@ def _extended(slot: str, message: str, mention: Mention) -> str | None:
         if full and first and full.lower().startswith(first.lower()) and len(full.split()) <= 4:
             return full if full != first else None
         return None
+    if slot == "company":
+        return _capitalized_run(message, mention.start, mention.end)
     if slot == "budget":
         budget = parse_budget(mention.value)
         if budget is not None and budget.status == "amount":
@@ -280,6 +282,32 @@ def _extended(slot: str, message: str, mention: Mention) -> str | None:
         widened = parse_budget(window)
         return window if widened is not None and widened.status == "amount" else None
     return None
+
+
+_CAPITALIZED_BEFORE = re.compile(r"(?:[A-Z][\w&'.-]{0,30} ){1,3}$")
+_CAPITALIZED_AFTER = re.compile(r"(?: (?:[A-Z][\w&'.-]{0,30}|&|GmbH|AG|AB|BV|SA)){1,3}")
+
+
+def _capitalized_run(message: str, start: int, end: int) -> str | None:
+    """A company name DIET cut short ("Bosphorus [Textiles]", "[Nordwind] Logistik"): the
+    capitalized words right around it, as the visitor typed them."""
+    said = message[start:end]
+    if not said[:1].isupper():
+        return None
+    before = _CAPITALIZED_BEFORE.search(message[max(0, start - 60) : start])
+    after = _CAPITALIZED_AFTER.match(message, end)
+    left = (
+        before.group(0)
+        if before and not _sentence_start(message, start - len(before.group(0)))
+        else ""
+    )
+    whole = f"{left}{said}{after.group(0) if after else ''}"
+    return whole if whole != said else None
+
+
+def _sentence_start(message: str, at: int) -> bool:
+    """The capitalized word opens the message or a sentence ("Hi", "We"): not a name."""
+    return at <= 0 or message[:at].rstrip()[-1:] in ".!?"
 
 
 def _unknown_fact(slot: str, raw: str) -> dict[str, Any] | None:
@@ -398,6 +426,8 @@ def _judge_volunteered(answer: Answer) -> Verdict:
             continue
         if answer.slot == "authority" and someone_elses_title(answer.message, text):
             continue
+        if answer.slot == "company" and not named_as_a_company(answer.message, text):
+            continue
         value, detail, _, _ = _parse(dataclasses.replace(answer, text=text))
         if value is not None and _definite(detail):
             return Verdict(slot=answer.slot, value=value, detail=detail)
@@ -459,6 +489,26 @@ _AMOUNT_BEFORE = re.compile(
     r"\s{0,3}(?:budget\s{1,3}|total\s{1,3}|in\s+total\s{1,3}|max\s{1,3})?$",
     re.IGNORECASE,
 )
+
+
+_COMPANY_CUE = re.compile(
+    r"(?:\b(?:at|from|with|for|of|w/|called|named|is|are|we're|company|companies|employer)"
+    r"|[,:(-])\s*$",
+    re.IGNORECASE,
+)
+
+
+def named_as_a_company(message: str, text: str) -> bool:
+    """A company not asked for is taken only when it reads like a name: capitalized as
+    typed, or introduced as one ("at acme", "we're bluefin", "company: acme"). DIET's
+    stray guesses ("already", "sunny") are neither."""
+    said = text.strip()
+    at = message.find(said) if said else -1
+    if at < 0:
+        return False
+    if said[:1].isupper() or said[:1].isdigit():
+        return True
+    return bool(_COMPANY_CUE.search(message[max(0, at - 20) : at]))
 
 
 def someone_elses_title(message: str, text: str) -> bool:

@@ -283,6 +283,8 @@ def clean_company(text: str) -> str | None:
         return None
     if _NOT_A_NAME_START.match(norm) or _only_generic(company):
         return None
+    if norm.startswith("the ") and _is_role(norm[4:]):
+        return None  # "the coo" is a role, not a company
     if company == company.lower() and not _DOMAIN_LIKE.match(company):
         return _title_company(company)
     return company

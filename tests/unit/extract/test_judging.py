@@ -214,3 +214,19 @@ def test_a_title_given_to_someone_else_is_not_the_visitors_role(
 ) -> None:
     verdict = judge("authority", message, entities=[("role", role)])
     assert (verdict.value is not None) is kept
+
+
+@pytest.mark.parametrize(
+    ("message", "entity", "expected"),
+    [
+        ("i'm the general manager at Bosphorus Textiles", "Textiles", "Bosphorus Textiles"),
+        ("my company is Nordwind Logistik and i'm the coo", "Nordwind", "Nordwind Logistik"),
+        ("hi, i'm sam from bluefin, we need a demo", "bluefin", "Bluefin"),
+        ("ASAP, we're behind already", "already", None),
+        ("will it be sunny this weekend", "sunny", None),
+    ],
+)
+def test_a_volunteered_company_reads_like_a_name(
+    message: str, entity: str, expected: str | None
+) -> None:
+    assert judge("company", message, entities=[("company", entity)]).value == expected
