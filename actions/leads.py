@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.handoff import lead_stored_hook
 from actions.services import services
+from actions.tracker_tools import last_form
 from bot.capture import capture_lead
 from bot.facts import Authority, Budget, EmailCheck, Need, Timeline
 from bot.leads.service import SOURCE_FIELDS, LeadInput, TranscriptEntry
@@ -85,6 +86,7 @@ def lead_input_from_tracker(tracker: Tracker) -> LeadInput:
         email=email if email is not None and email.acceptable else None,
         source=_source(tracker),
         transcript=_transcript(tracker),
+        human_requested=bool(tracker.get_slot("human_requested")),
     )
 
 
@@ -99,10 +101,14 @@ class ActionScoreAndStoreLead(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         complete = all(tracker.get_slot(slot) is not None for slot in FORM_SLOTS)
+        # Right after the handoff form: the visitor asked for a person and waits for word.
+        handoff = not complete and last_form(tracker) == "handoff_form"
         try:
             data = lead_input_from_tracker(tracker)
             if not complete and data.email is None:
-                return []
+                if handoff:
+                    dispatcher.utter_message(response="utter_human_handoff_no_email")
+                return [SlotSet("lead_route", None)]
             svc = services()
             capture = await capture_lead(
                 data, rubric=svc.rubric, uow_factory=svc.uow, spool=svc.spool,
@@ -110,14 +116,16 @@ class ActionScoreAndStoreLead(Action):
             )  # fmt: skip
         except Exception:
             logger.exception("scoring/storing the lead failed for %s", tracker.sender_id)
-            if complete:
+            if complete or handoff:
                 dispatcher.utter_message(response="utter_lead_not_saved")
             return []
 
         if not capture.safe:  # no copy anywhere: never say it was kept
             dispatcher.utter_message(response="utter_lead_not_saved")
             return []
-        if complete:
+        if handoff and data.email is not None:
+            dispatcher.utter_message(response="utter_human_handoff", email=data.email.normalized)
+        elif complete:
             name = data.name.split()[0] if data.name else None
             thanks = f"Thanks, {name}!" if name else "Thanks!"
             reachable = data.email is not None
@@ -127,7 +135,9 @@ class ActionScoreAndStoreLead(Action):
             )
         events = [
             SlotSet("lead_score", capture.score.total),
-            SlotSet("lead_route", capture.score.route),
+            # Only a finished qualification has a route to follow (slots or nurture): a lead
+            # stored half-way (a person asked for, a goodbye) has none, so nothing is offered.
+            SlotSet("lead_route", capture.score.route if complete else None),
         ]
         if complete and capture.score.route == "nurture" and data.email is not None:
             events.append(FollowupAction("nurture_consent_form"))  # actions/nurture.py

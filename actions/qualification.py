@@ -1,8 +1,11 @@
-"""Validation of the qualification form: one validate_<slot> per form slot.
+"""Validation of the qualification form (and of the handoff form, its one-question sibling).
 
-Every method hands the candidate to bot.qualification.judge_answer and turns the verdict
-into slot values and messages. Nothing here may raise: rasa-sdk would answer Rasa with an
-error body echoing the tracker, the visitor's personal data included.
+Every validate_<slot> hands the candidate to bot.qualification (build_answer, judge_answer)
+and turns the verdict into slot values and messages. `required_slots` adds the custom slot
+`ask_counts`, whose `extract_ask_counts` keeps the count of each question's asks and gives
+up on a question asked MAX_ASKS times (whatever the visitor answered). Nothing here may
+raise: rasa-sdk would answer Rasa with an error body echoing the tracker, the visitor's
+personal data included.
 """
 
 from __future__ import annotations
@@ -15,17 +18,22 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.tracker_tools import last_visitor_message, previous_slot_value
+from actions.tracker_tools import asks_so_far, last_visitor_message, previous_slot_value
 from bot.qualification import (
     DETAIL_SLOTS,
-    SLOT_ENTITIES,
-    WHOLE_ANSWER_SLOTS,
-    Answer,
+    MAX_ASKS,
+    NO_ANSWER,
+    Mention,
     Verdict,
+    build_answer,
+    give_up,
     judge_answer,
+    volunteered_need,
 )
 
 logger = logging.getLogger(__name__)
+
+ASK_COUNTS = "ask_counts"
 
 
 class ValidateQualificationForm(FormValidationAction):
@@ -33,6 +41,71 @@ class ValidateQualificationForm(FormValidationAction):
 
     def name(self) -> str:
         return "validate_qualification_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        # ask_counts starts as {} (never None), so the form never asks for it.
+        return [*domain_slots, ASK_COUNTS]
+
+    async def extract_ask_counts(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Counts the asks so far; a question asked MAX_ASKS times that this message does
+        not answer gets NO_ANSWER (validate_<slot> records it as unknown).
+
+        Right after a message that fills none of the form's slots (a digression: "why do
+        you ask?", an FAQ question) it changes nothing, so that Rasa rejects the form's turn
+        and the digression's rule answers first; the count and the giving up happen when the
+        form comes back after it."""
+        try:
+            answered = set(tracker.slots_to_validate())
+            form_slots = self.domain_slots(domain)
+            if _right_after_the_visitor(tracker, self.form_name()) and not answered & set(
+                form_slots
+            ):
+                return {}
+            asks = asks_so_far(tracker, self.form_name())
+            updates: dict[str, Any] = {}
+            if asks != (tracker.get_slot(ASK_COUNTS) or {}):
+                updates[ASK_COUNTS] = asks
+            for slot in form_slots:
+                if (
+                    tracker.get_slot(slot) is None
+                    and asks.get(slot, 0) >= MAX_ASKS
+                    and slot not in answered
+                ):
+                    updates[slot] = NO_ANSWER
+            return updates
+        except Exception:
+            logger.exception("counting the form's questions failed")
+            return {}
+
+    async def extract_need(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A need told in passing while answering something else (or in the opening) is
+        kept, so it is never asked again; validate_need judges it like any volunteered fact."""
+        try:
+            if tracker.get_slot("need") is not None or tracker.get_slot("requested_slot") == "need":
+                return {}
+            if not set(tracker.slots_to_validate()) & set(self.domain_slots(domain)):
+                return {}  # nothing of the form in this message (a digression, or none)
+            visitor = last_visitor_message(tracker)
+            need = volunteered_need(visitor.text, [_mention(e) for e in visitor.entities])
+            return {"need": need} if need else {}
+        except Exception:
+            logger.exception("reading a volunteered need failed")
+            return {}
+
+    async def validate_ask_counts(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {ASK_COUNTS: value}
 
     async def validate_need(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -73,45 +146,34 @@ class ValidateQualificationForm(FormValidationAction):
         self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
         attempts: dict[str, int] = dict(tracker.get_slot("failed_attempts") or {})
-        requested = tracker.get_slot("requested_slot") == slot
-        visitor = last_visitor_message(tracker)
-        entities, message = visitor.entities, visitor.text
-        own_entities = [e for e in entities if e.get("entity") in SLOT_ENTITIES[slot]]
-        own = [str(e.get("value")) for e in own_entities]
-        joined = _joined_span(message, own_entities)
-        if joined:
-            own.append(joined)  # DIET split "head of marketing" into "head" + "marketing"
-        other_entities = [
-            e
-            for name, kinds in SLOT_ENTITIES.items()
-            if name != slot and kinds
-            for e in entities
-            if e.get("entity") in kinds[:1]  # DIET's entity, not spaCy's
-        ]
-        candidate = _as_text(value)
-        if requested and slot in WHOLE_ANSWER_SLOTS and message:
-            text, alternatives = message, (candidate, *own)
-        else:
-            text, alternatives = candidate, ((*own, message) if requested else tuple(own))
-        answer = Answer(
-            slot=slot,
-            text=text,
-            intent=visitor.intent,
-            requested=requested,
-            failed_attempts=int(attempts.get(slot, 0)),
-            today=datetime.now(timezone.utc).date(),
-            alternatives=alternatives,
-            answered_other_slot=bool(other_entities),
-            residual=_without_spans(message, other_entities) if other_entities else None,
-            message=message,
-        )
+        if value == NO_ANSWER and previous_slot_value(tracker, slot) == NO_ANSWER:
+            return {slot: value}  # given up on earlier (the form validates it again when resumed)
         try:
-            verdict = judge_answer(answer)
+            if value == NO_ANSWER:
+                verdict = give_up(slot)
+            else:
+                verdict = judge_answer(self._answer(slot, value, tracker, attempts))
         except Exception:
             # A bug in a normalizer must not cost the visitor the conversation: ask again.
             logger.exception("judging %s failed", slot)
             verdict = Verdict(slot=slot, value=None, response="utter_default", failed=True)
         return self._apply(verdict, attempts, dispatcher, tracker)
+
+    @staticmethod
+    def _answer(slot: str, value: Any, tracker: Tracker, attempts: dict[str, int]) -> Any:
+        visitor = last_visitor_message(tracker)
+        return build_answer(
+            slot,
+            _as_text(value),
+            message=visitor.text,
+            intent=visitor.intent,
+            mentions=[_mention(e) for e in visitor.entities],
+            requested=tracker.get_slot("requested_slot") == slot,
+            today=datetime.now(timezone.utc).date(),
+            failed_attempts=int(attempts.get(slot, 0)),
+            asks=int((tracker.get_slot(ASK_COUNTS) or {}).get(slot, 0)),
+            known=previous_slot_value(tracker, slot) is not None,
+        )
 
     @staticmethod
     def _apply(
@@ -146,31 +208,32 @@ class ValidateQualificationForm(FormValidationAction):
         return updates
 
 
-def _spans(entities: list[dict[str, Any]]) -> list[tuple[int, int]]:
-    return [
-        (int(e["start"]), int(e["end"]))
-        for e in entities
-        if isinstance(e.get("start"), int) and isinstance(e.get("end"), int)
-    ]
+class ValidateHandoffForm(ValidateQualificationForm):
+    """The visitor asked for a person: the same judging of the one question (an email)."""
+
+    def name(self) -> str:
+        return "validate_handoff_form"
 
 
-def _joined_span(message: str, entities: list[dict[str, Any]]) -> str | None:
-    """The text from the first to the last of several same-kind entities."""
-    spans = _spans(entities)
-    if len(spans) < 2:
-        return None
-    start, end = min(s for s, _ in spans), max(e for _, e in spans)
-    return message[start:end] if 0 <= start < end <= len(message) else None
+def _right_after_the_visitor(tracker: Tracker, form: str) -> bool:
+    """The form runs on the visitor's new message (not coming back after a digression,
+    not being activated): the action before it was action_listen."""
+    actions = [str(e.get("name")) for e in tracker.events if e.get("event") == "action"]
+    while actions and actions[-1] == form:
+        actions.pop()  # the temporary tracker Rasa sends ends with the form's own action
+    return (
+        bool(actions) and actions[-1] == "action_listen" and tracker.active_loop.get("name") == form
+    )
 
 
-def _without_spans(message: str, entities: list[dict[str, Any]]) -> str:
-    """The message with other slots' entities cut out: what is left to answer with."""
-    kept, cursor = [], 0
-    for start, end in sorted(_spans(entities)):
-        kept.append(message[cursor:start])
-        cursor = max(cursor, end)
-    kept.append(message[cursor:])
-    return " ".join("".join(kept).split())
+def _mention(entity: dict[str, Any]) -> Mention:
+    start, end = entity.get("start"), entity.get("end")
+    return Mention(
+        kind=str(entity.get("entity")),
+        value=str(entity.get("value")),
+        start=start if isinstance(start, int) else None,
+        end=end if isinstance(end, int) else None,
+    )
 
 
 def _as_text(value: Any) -> str:

@@ -42,3 +42,29 @@ def previous_slot_value(tracker: Tracker, slot: str) -> Any:
         if event.get("event") == "slot" and event.get("name") == slot:
             return event.get("value")
     return None
+
+
+def asks_so_far(tracker: Tracker, form: str) -> dict[str, int]:
+    """How often the bot asked each form question in this conversation, from the bot
+    messages' `utter_action` (utter_ask_<slot> or utter_ask_<form>_<slot>, which Rasa
+    looks for first): the same count whatever the visitor answered in between."""
+    counts: dict[str, int] = {}
+    for event in tracker.events:
+        if event.get("event") != "bot":
+            continue
+        action = str((event.get("metadata") or {}).get("utter_action") or "")
+        if not action.startswith("utter_ask_"):
+            continue
+        slot = action.removeprefix("utter_ask_")
+        for prefix in ("qualification_form_", "handoff_form_", f"{form}_"):
+            slot = slot.removeprefix(prefix)
+        counts[slot] = counts.get(slot, 0) + 1
+    return counts
+
+
+def last_form(tracker: Tracker) -> str | None:
+    """The form that ran last (active or just completed), from the action events."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and str(event.get("name", "")).endswith("_form"):
+            return str(event["name"])
+    return None

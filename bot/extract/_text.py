@@ -27,6 +27,52 @@ _CONTRACTIONS = (
     (re.compile(r"\bcant\b"), "can't"),
     (re.compile(r"\bwe\s+are\b"), "we're"),
 )
+# Chat shorthand, written out so each table lists a phrase once ("nxt wk" -> "next week").
+# Whole words only; "u"/"r" not inside "u.s." or "r&d".
+_SHORTHAND: dict[str, str] = {
+    "nxt": "next",
+    "wk": "week",
+    "wks": "weeks",
+    "mnth": "month",
+    "mnths": "months",
+    "mth": "month",
+    "mths": "months",
+    "yr": "year",
+    "yrs": "years",
+    "qtr": "quarter",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "tmrow": "tomorrow",
+    "2moro": "tomorrow",
+    "2morrow": "tomorrow",
+    "2day": "today",
+    "b4": "before",
+    "bc": "because",
+    "b/c": "because",
+    "cuz": "because",
+    "coz": "because",
+    "bcoz": "because",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "pls": "please",
+    "plz": "please",
+    "abt": "about",
+    "thru": "through",
+    "w/": "with",
+    "w/o": "without",
+    "gonna": "going to",
+    "wanna": "want to",
+    "xmas": "christmas",
+    "atm": "at the moment",
+    "rn": "right now",
+    "tho": "though",
+}
+_SHORTHAND_WORD = re.compile(
+    r"(?<![\w.&/'$])(?:"
+    + "|".join(re.escape(k) for k in sorted(_SHORTHAND, key=len, reverse=True))
+    + r")(?![\w.&'$])"
+)
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -43,9 +89,42 @@ def normalize(text: str) -> str:
     """Canonical form for table matching: lower case, straight quotes, plain dashes,
     single spaces and the common contractions written one way."""
     out = clean_spaces(text.translate(_QUOTES).translate(_DASHES).lower())
+    out = _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(0)], out)
     for pattern, repl in _CONTRACTIONS:
         out = pattern.sub(repl, out)
     return out
+
+
+def one_edit_apart(word: str, target: str) -> bool:
+    """True when `word` becomes `target` by one inserted, deleted, replaced or swapped
+    (adjacent) letter: the typos people make ("thousnd", "thousnad", "milion")."""
+    if word == target or abs(len(word) - len(target)) > 1:
+        return False
+    if len(word) == len(target):
+        diff = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+        if len(diff) == 1:
+            return True
+        i = diff[0]
+        return diff == [i, i + 1] and word[i] == target[i + 1] and word[i + 1] == target[i]
+    short, long_ = (word, target) if len(word) < len(target) else (target, word)
+    i = next((k for k, (a, b) in enumerate(zip(short, long_, strict=False)) if a != b), len(short))
+    return short[i:] == long_[i + 1 :]
+
+
+def fix_typos(norm: str, vocabulary: frozenset[str]) -> str:
+    """Each word of five letters or more that is one typo away from a word of
+    `vocabulary` (and starts with the same letter) is replaced by it. Only for the
+    small closed vocabularies the normalizers read (number words, time units)."""
+
+    def repair(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if word in vocabulary or len(word) < 5 or word.endswith("th"):
+            return word  # "seventh" is an ordinal, not a typo of "seventy"
+        return next(
+            (t for t in sorted(vocabulary) if t[0] == word[0] and one_edit_apart(word, t)), word
+        )
+
+    return re.sub(r"[a-z]+", repair, norm)
 
 
 def phrase_regex(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -79,6 +158,15 @@ UNDECIDED_PHRASES: tuple[str, ...] = (
     "undecided",
     "haven't decided",
     "flexible",
+    "hard to say",
+    "difficult to say",
+    "too early to say",
+    "too early to tell",
+    "too soon to say",
+    "too soon to tell",
+    "not yet known",
+    "haven't thought",
+    "no clue",
 )
 
 
@@ -199,3 +287,9 @@ def words_to_number(text: str) -> Decimal | None:
         else:
             return None
     return Decimal(total + current) if tokens else None
+
+
+# Number words that typos are repaired towards (short ones like "one" are too risky).
+NUMBER_VOCABULARY = frozenset(
+    [w for w in UNITS if len(w) >= 5] + [*SCALES, "thousands", "millions", "hundreds"]
+)

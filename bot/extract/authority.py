@@ -88,6 +88,8 @@ class _Tables:
     answers: dict[str, AuthorityLevel]
     acronyms: frozenset[str]
     spellings: dict[str, str]
+    # "I head up sales", "I run marketing": the role said as a verb.
+    heads: re.Pattern[str]
 
 
 def _alt(words: list[str]) -> str:
@@ -116,6 +118,10 @@ def tables() -> _Tables:
         rf"(?:\s+(?:of|for)\s+(?:the\s+)?(?P<of>{dept_run})|\s+(?P<dept>{dept_run}))?)"
         rf"(?![\w'-])"
     )
+    heads = re.compile(
+        rf"(?<![\w'-])i\s+(?:head|lead|run)(?:\s+up)?\s+(?:the\s+|our\s+)?(?P<dept>{dept_run})"
+        rf"(?![\w'-])"
+    )
     phrases = {
         level: phrase_regex(str(p) for p in data["phrases"].get(level, []))
         for level in (*_LEVELS, "unknown")
@@ -132,6 +138,7 @@ def tables() -> _Tables:
         answers=answers,
         acronyms=frozenset(str(a).lower() for a in data["acronyms"]),
         spellings={str(k).lower(): str(v) for k, v in data.get("spellings", {}).items()},
+        heads=heads,
     )
 
 
@@ -219,6 +226,9 @@ def parse_authority(text: str) -> Authority | None:
     if is_noise(norm) and norm.strip(" .!") not in t.answers:
         return None
     hits = _roles(norm, t)
+    for m in t.heads.finditer(norm):
+        words = "head of " + re.sub(r"\s+", " ", m.group("dept"))
+        hits.append(_RoleHit(t.titles["head of"], _display(words, t), m.start(), True))
     mine = [h for h in hits if h.self_said]
     best = max(mine, key=lambda h: (_RANK[h.level], -h.start)) if mine else None
     role = best.role if best else None

@@ -42,9 +42,16 @@ NOT_NAMES = word_set(
     okay hello hi hey test testing asdf nothing name my the a an not rather prefer say tell
     private secret unknown guest user visitor you bot human thanks thank please is am are
     looking interested just want need sales demo pricing price help question questions info
-    information sure fine good later
+    information sure fine good later only browsing checking exploring researching curious
+    wondering shopping here new back busy ready sorry confused lost bored happy excited great
+    cool nice awesome thinking planning trying hoping waiting morning afternoon evening from
+    work working team company business boss manager student owner founder someone somebody
+    anyone everyone people person bit little lot around about maybe probably actually really
+    also still already yet now today tomorrow soon asap call email phone number budget
     """
 )
+# A first word like "browsing" or "wondering" is an activity, not a name.
+_ACTIVITY = re.compile(r"^[a-z]{4,}ing$")
 _PARTICLES = word_set("van von der den de da di du del della la le ten ter bin al el dos das")
 
 
@@ -89,6 +96,8 @@ def clean_name(text: str) -> str | None:
     if len(words) > 5 or not _NAME_CHARS.match(name) or any(ch.isnumeric() for ch in name):
         return None
     if any(w.lower().strip(".") in NOT_NAMES for w in words):
+        return None
+    if _ACTIVITY.match(words[0].lower()) and (len(words) == 1 or name == name.lower()):
         return None
     if name == name.lower() or name == name.upper():
         return _title_name(name.lower())
@@ -192,6 +201,26 @@ LEGAL_SUFFIXES: dict[str, str] = {
     "aps": "ApS",
 }
 _SMALL = frozenset({"and", "of", "the", "for", "de", "du", "des", "und", "&"})
+# Words that describe a kind of organisation or a part of one, never name one on their
+# own: "for software", "our department", "the team" are not companies.
+GENERIC_WORDS = word_set(
+    """
+    software saas tech technology it marketing sales department dept team teams company
+    companies business businesses firm agency startup start-up organisation organization org
+    office group division unit family school university college hospital clinic shop store
+    restaurant bakery client clients customer customers work job call decision project
+    projects home website site product products service services industry retail ecommerce
+    e-commerce finance healthcare education government nonprofit non-profit consulting
+    consultancy research engineering operations ops support hr legal management enterprise
+    corporate small big large local online digital media logistics manufacturing insurance
+    bank banking real estate property b2b b2c side hobby personal private public sector
+    thing stuff something everything nothing company's employer employers boss manager
+    """
+)
+# A company is never introduced with a possessive or a pronoun: "my call", "our team".
+_NOT_A_NAME_START = re.compile(
+    r"^(?:my|our|your|their|his|her|its|this|that|these|those|we|i|me|us|you|they|it)\b"
+)
 
 
 def _title_company(name: str) -> str:
@@ -223,6 +252,14 @@ def _strip_role(text: str) -> str:
     return text
 
 
+def _only_generic(company: str) -> bool:
+    """Nothing but words for a kind of organisation ("software", "the team"): unless the
+    visitor wrote several of them capitalized, as a name ("Digital Media Group")."""
+    words = [w for w in normalize(company).split() if w not in _SMALL and w not in ("a", "an")]
+    capitalized = company != company.lower() and len(words) > 1
+    return not capitalized and all(w in GENERIC_WORDS for w in words)
+
+
 def clean_company(text: str) -> str | None:
     """The visitor's company from a chat answer; SELF_EMPLOYED for one-person answers;
     None when it is not a company (or the visitor has none / won't say)."""
@@ -235,7 +272,9 @@ def clean_company(text: str) -> str | None:
     company = _strip_role(company)
     company = _COMPANY_LEAD_IN.sub("", company, count=1)
     company = _COMPANY_END.sub("", company)
-    company = _SCHEME.sub("", company).strip(" .!?\"'")
+    company = _SCHEME.sub("", company).strip(" !?\"'")
+    if company.endswith(".") and not re.search(r"\.[^\W\d_]{1,4}\.$", company):
+        company = company.rstrip(".")  # a full stop, not "K.K." or "S.p.A."
     norm = normalize(company)
     if norm in _SOLO:
         return SELF_EMPLOYED
@@ -243,6 +282,10 @@ def clean_company(text: str) -> str | None:
         return None
     if _is_role(company) or norm in NOT_NAMES or re.match(r"(?:a|an)\s", norm):
         return None
+    if _NOT_A_NAME_START.match(norm) or _only_generic(company):
+        return None
+    if norm.startswith("the ") and _is_role(norm[4:]):
+        return None  # "the coo" is a role, not a company
     if company == company.lower() and not _DOMAIN_LIKE.match(company):
         return _title_company(company)
     return company

@@ -22,8 +22,10 @@ from decimal import Decimal
 from price_parser import Price
 
 from bot.extract._text import (
+    NUMBER_VOCABULARY,
     UNDECIDED_PHRASES,
     WORD_NUMBER,
+    fix_typos,
     is_noise,
     normalize,
     phrase_regex,
@@ -180,6 +182,7 @@ UNKNOWN_PHRASES = phrase_regex(
         "no object",
     )
 )
+UNDECIDED = phrase_regex(UNDECIDED_PHRASES)
 # Talk about money without a figure ("a lot", "big budget"): we know the visitor answered,
 # but not what. Never turned into a number.
 BUDGET_TALK = phrase_regex(
@@ -239,6 +242,8 @@ PERIODS: tuple[tuple[Period, re.Pattern[str]], ...] = (
         "year",
         re.compile(
             r"(?:\bper|\ba|\ban|\beach|\bevery|/)\s*(?:year|yr|annum)s?\b|\bannual(?:ly)?\b"
+            r"|\bfor\s+(?:one|1|a|the|the\s+first|the\s+whole|first|this)\s+year\b"
+            r"|\bthis\s+year\b|\byear\s+one\b|\bover\s+(?:the|a|one|1)\s+year\b"
             r"|\byearly\b|\bp\.a\.?|\bpa\b|/\s*y\b|\bfy\b|\barr\b"
         ),
     ),
@@ -270,7 +275,11 @@ def _alternation(tokens: list[str]) -> str:
 _CUR = _alternation(list(CURRENCIES))
 _MULT = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
 # 80.000 / 10,000 / 5'000 / 10 000 / 2.5 / 1,5 — price-parser reads the separators.
-_DIGITS = r"\d{1,3}(?:(?:[.,']|\s(?=\d{3}(?!\d)))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+# 2,00,000 / 1,50,00,000: the Indian grouping (lakh, crore) first, then the usual ones.
+_DIGITS = (
+    r"\d{1,2}(?:,\d{2}){1,3},\d{3}(?!\d)"
+    r"|\d{1,3}(?:(?:[.,']|\s(?=\d{3}(?!\d)))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+)
 _FIGURE = re.compile(
     rf"""
     (?<![\w.,'/])
@@ -405,7 +414,7 @@ def _period(norm: str, start: int, end: int) -> Period | None:
 def parse_budget(text: str) -> Budget | None:
     """Read a budget answer. None only when the text says nothing about a budget."""
     raw = text.strip()
-    norm = normalize(raw)
+    norm = fix_typos(normalize(raw), NUMBER_VOCABULARY)
     if is_noise(norm):
         return None
     items = _items(norm, _figures(norm))
@@ -427,7 +436,8 @@ def parse_budget(text: str) -> Budget | None:
             currency=currency,
             period=_period(norm, low.start, span_end),
         )
-    if NONE_PATTERNS.search(norm):
+    if NONE_PATTERNS.search(norm) and not UNDECIDED.search(norm):
+        # "no budget yet, it depends what it costs" is undecided, not "no budget"
         return Budget(raw=raw, status="none", amount=Decimal(0))
     if UNKNOWN_PHRASES.search(norm) or BUDGET_TALK.search(norm):
         return Budget(raw=raw, status="unknown")

@@ -192,6 +192,25 @@ GOAL_OR_PAIN = phrase_regex(
         "better",
         "faster",
         "cheaper",
+        "go cold",
+        "goes cold",
+        "going cold",
+        "get lost",
+        "gets lost",
+        "getting lost",
+        "unanswered",
+        "ignored",
+        "nobody follows up",
+        "no one follows up",
+        "before anyone",
+        "nobody answers",
+        "no one answers",
+        "we need",
+        "i need",
+        "right away",
+        "within minutes",
+        "delays",
+        "too long",
     )
 )
 # Details that make a need specific (1 point each).
@@ -256,6 +275,34 @@ HEDGES = phrase_regex(
         "stuff",
         "things",
         "whatever",
+        "looking for ways",
+        "ways to",
+        "could be better",
+        "ok but",
+        "would be nice",
+        "nice to have",
+        "might want",
+        "still early",
+        "early days",
+        "for now",
+    )
+)
+# Said first, these mean there is nothing to solve, whatever follows.
+NOTHING_TO_SOLVE = phrase_regex(
+    (
+        "nothing to solve",
+        "no problem to solve",
+        "no problems to solve",
+        "nothing really",
+        "nothing at the moment",
+        "nothing atm",
+        "nothing right now",
+        "none at the moment",
+        "none right now",
+        "all good on our side",
+        "works fine",
+        "happy with it",
+        "happy with our current",
     )
 )
 _STOPWORDS = word_set(
@@ -313,6 +360,8 @@ def assess_need(text: str) -> Need | None:
         return None
     if UNKNOWN.search(norm):
         return Need(raw=raw, level="unknown")
+    if NOTHING_TO_SOLVE.search(norm):
+        return Need(raw=raw, level="none")
     score, goals = _score(norm)
     if goals and score >= 3:
         return Need(raw=raw, level="concrete", summary=summarize(raw))

@@ -34,8 +34,10 @@ from typing import Literal
 from dateparser.date import DateDataParser
 
 from bot.extract._text import (
+    NUMBER_VOCABULARY,
     UNDECIDED_PHRASES,
     WORD_NUMBER,
+    fix_typos,
     is_noise,
     normalize,
     phrase_regex,
@@ -101,6 +103,17 @@ SOFT_NO_PLANS = phrase_regex(
 UNKNOWN = phrase_regex(
     (
         *UNDECIDED_PHRASES,
+        "no fixed timeline",
+        "no fixed date",
+        "no set timeline",
+        "no set date",
+        "no specific date",
+        "no firm date",
+        "no deadline",
+        "no timeline yet",
+        "open-ended",
+        "open ended",
+        "whenever",
         "hard to say",
         "we'll see",
         "soon",
@@ -110,6 +123,11 @@ UNKNOWN = phrase_regex(
         "open",
     )
 )
+# Words whose typos are repaired before matching ("monhts", "weesk", "quater").
+TYPO_VOCABULARY = NUMBER_VOCABULARY | frozenset(
+    {"weeks", "month", "months", "years", "quarter", "quarters", "christmas", "summer", "autumn"}
+)
+
 ASAP = re.compile(
     r"\basap\b|\ba\.s\.a\.p\b|\bas\s+(?:soon|fast|quickly)\s+as\s+(?:possible|we\s+can)\b"
     r"|\bright\s+away\b|\bimmediate(?:ly)?\b|\burgent(?:ly)?\b|\byesterday\b|\btoday\b"
@@ -540,9 +558,41 @@ def _asap(norm: str, today: dt.date) -> float | None:
     return None
 
 
+# Holidays people plan around, as (month, day); Easter moves, so its usual mid-April.
+HOLIDAYS: dict[str, tuple[int, int]] = {
+    "christmas": (12, 25),
+    "the holidays": (12, 24),
+    "new year": (1, 1),
+    "new year's": (1, 1),
+    "the new year": (1, 1),
+    "black friday": (11, 27),
+    "thanksgiving": (11, 26),
+    "easter": (4, 12),
+    "halloween": (10, 31),
+}
+HOLIDAY = re.compile(
+    rf"(?P<prep>\b(?:by|before|until|till|for|around|in|at|after|over)\s+)?\b(?P<day>{_alt(HOLIDAYS)})\b"
+)
+
+
+def _holiday(norm: str, today: dt.date) -> float | None:
+    """ "Before Christmas", "after the holidays": the day itself (after: a week later)."""
+    m = HOLIDAY.search(norm)
+    if not m:
+        return None
+    month, day = HOLIDAYS[re.sub(r"\s+", " ", m.group("day"))]
+    when = dt.date(today.year, month, day)
+    if when < today:
+        when = dt.date(today.year + 1, month, day)
+    if (m.group("prep") or "").strip() == "after":
+        when += dt.timedelta(days=7)
+    return _months_between(today, when)
+
+
 MATCHERS: tuple[Callable[[str, dt.date], float | None], ...] = (
     _asap,
     _duration,
+    _holiday,
     _quarter,
     _half,
     _numeric_month,
@@ -558,7 +608,7 @@ def parse_timeline(text: str, today: dt.date) -> Timeline | None:
     """Read a timeline answer relative to `today`. None when the text says nothing
     about timing (the bot asks again)."""
     raw = text.strip()
-    norm = normalize(raw)
+    norm = fix_typos(normalize(raw), TYPO_VOCABULARY)
     if is_noise(norm):
         return None
     if NO_PLANS.search(norm):

@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -163,6 +164,10 @@ class Lead(Base):
     time_zone: Mapped[str | None] = mapped_column(String(64))
 
     status: Mapped[str] = mapped_column(String(16), default="new")
+    # The visitor asked to talk to a person: reps pick these up first, whatever the score.
+    human_requested: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), nullable=False
+    )
     # Room for the booking and nurture issues: the meeting booked, the sequence state.
     meeting: Mapped[dict[str, Any] | None] = mapped_column(Json)
     nurture: Mapped[dict[str, Any] | None] = mapped_column(Json)

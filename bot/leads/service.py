@@ -132,6 +132,9 @@ class LeadInput:
     metadata: Mapping[str, Any] = field(default_factory=dict)
     transcript: Sequence[TranscriptEntry] = ()
     consents: Sequence[ConsentInput] = ()
+    # The visitor asked to talk to a person (kept once set: a later conversation that
+    # did not ask never clears it).
+    human_requested: bool = False
 
     def __post_init__(self) -> None:
         """Cleans every text once, here (bot.leads.clean): what is stored, spooled and
@@ -378,6 +381,8 @@ def _merge_facts(lead: Lead, data: LeadInput) -> None:
         company=_text(data.company),
     )
     write_state(lead, merge.answers(read_state(lead), new))
+    if data.human_requested:
+        lead.human_requested = True
 
 
 def _merge_page_context(
@@ -400,6 +405,7 @@ def _merge_page_context(
 async def _absorb(uow: SqlAlchemyUnitOfWork, *, winner: Lead, loser: Lead) -> None:
     """Fold `loser` (the same person, found to be so by email) into `winner`."""
     write_state(winner, merge.absorb(read_state(winner), read_state(loser)))
+    winner.human_requested = bool(winner.human_requested or loser.human_requested)
     await uow.leads.move_belongings(loser.id, winner.id)
     await uow.leads.delete(loser)
 

@@ -72,6 +72,7 @@ def lead_input_to_json(data: LeadInput) -> dict[str, Any]:
             for t in data.transcript
         ],
         "consents": [{**asdict(c), "given_at": c.given_at.isoformat()} for c in data.consents],
+        "human_requested": data.human_requested,
     }
 
 
@@ -89,6 +90,7 @@ def lead_input_from_json(raw: Mapping[str, Any]) -> LeadInput:
         name=raw.get("name"),
         company=raw.get("company"),
         email=fact("email", EmailCheck),
+        human_requested=bool(raw.get("human_requested", False)),
         score=ScoreRecord.from_dict(raw["score"]) if raw.get("score") else None,
         source=dict(raw.get("source") or {}),
         metadata=dict(raw.get("metadata") or {}),

@@ -192,6 +192,9 @@ class LeadView(View):
     name: Annotated[Text, Csv("name", 3)]
     company: Annotated[Text, Csv("company", 5)]
     status: str
+    human_requested: bool = Field(
+        description="The visitor asked for a person: a rep should reach out first."
+    )
     budget: BudgetView
     authority: AuthorityView
     need: NeedView
@@ -315,6 +318,7 @@ def _lead_fields(lead: Lead, notifications: Sequence[dict[str, Any]]) -> dict[st
         "name": lead.name,
         "company": lead.company,
         "status": lead.status,
+        "human_requested": bool(lead.human_requested),
         "budget": BudgetView.model_construct(
             amount=_money(lead.budget_amount),
             amount_max=_money(lead.budget_amount_max),

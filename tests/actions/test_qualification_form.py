@@ -359,3 +359,236 @@ async def test_a_need_with_a_budget_in_it_is_still_the_need(dispatcher, domain) 
     )
     assert slots["need"] == text
     assert slots["budget_detail"]["amount"] == 5000
+
+
+# ---- never asked more than twice (ask_counts) ------------------------------------------
+
+
+def asked(slot: str, times: int) -> list[dict[str, Any]]:
+    """Bot messages as Rasa logs the form's question (utter_action in the metadata)."""
+    return [
+        {"event": "bot", "text": f"ask {slot}", "metadata": {"utter_action": f"utter_ask_{slot}"}}
+        for _ in range(times)
+    ]
+
+
+async def test_the_asks_of_each_question_are_counted_in_a_slot(dispatcher, domain) -> None:
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text="about 20k",
+        requested_slot="budget",
+        slots={"need": "we lose leads at night"},
+        candidates={"budget": "about 20k"},
+        history=[*asked("need", 1), *asked("budget", 1)],
+    )
+    assert slots["ask_counts"] == {"need": 1, "budget": 1}
+    assert slots["requested_slot"] == "authority"
+
+
+async def test_a_digression_right_after_the_question_lets_its_rule_answer_first(
+    dispatcher, domain
+) -> None:
+    # No slot filled by "why do you ask?": the form must reject its turn (no events), so
+    # Rasa runs the digression's rule; the count changes when the form comes back.
+    events = await FORM.run(
+        dispatcher,
+        make_tracker(
+            text="why do you ask",
+            intent="why_ask",
+            requested_slot="budget",
+            slots={"need": "we lose leads"},
+            history=[*asked("need", 1), *asked("budget", 2)],
+        ),
+        domain,
+    )
+    assert {e["name"] for e in events if e["event"] == "slot"} <= {"requested_slot"}
+    assert dispatcher.messages == []
+
+
+async def test_a_question_asked_twice_and_digressed_from_is_recorded_unknown(
+    dispatcher, domain
+) -> None:
+    # After "why do you ask?" the form comes back (after the explanation) with no
+    # candidate for a budget already asked twice.
+    tracker = make_tracker(
+        text="why do you ask",
+        intent="why_ask",
+        requested_slot="budget",
+        slots={"need": "we lose leads", "ask_counts": {"need": 1, "budget": 2}},
+        history=[*asked("need", 1), *asked("budget", 2)],
+    )
+    tracker.events.append({"event": "action", "name": "action_explain_why"})
+    slots = slot_events(await FORM.run(dispatcher, tracker, domain))
+    assert slots["budget"] == "(no answer)"
+    assert slots["budget_detail"]["status"] == "unknown"
+    assert slots["requested_slot"] == "authority"
+    assert responses(dispatcher) == ["utter_moving_on"]
+
+
+async def test_a_wrong_answer_after_the_second_ask_moves_on(dispatcher, domain) -> None:
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text="the red one",
+        requested_slot="timeline",
+        candidates={"timeline": "the red one"},
+        history=asked("timeline", 2),
+    )
+    assert slots["timeline_detail"]["status"] == "unknown"
+    assert responses(dispatcher) == ["utter_moving_on"]
+    assert slots["requested_slot"] == "need"  # the first question still open
+
+
+async def test_an_answer_after_the_second_ask_is_still_taken(dispatcher, domain) -> None:
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text="in 3 months",
+        requested_slot="timeline",
+        candidates={"timeline": "in 3 months"},
+        history=asked("timeline", 2),
+    )
+    assert slots["timeline_detail"]["status"] == "date"
+    assert dispatcher.messages == []
+
+
+async def test_the_handoff_form_counts_its_own_wording_of_the_email_question(
+    dispatcher, domain
+) -> None:
+    from actions.qualification import ValidateHandoffForm
+
+    history = [
+        {"event": "bot", "text": "email?", "metadata": {"utter_action": "utter_ask_email"}},
+        {
+            "event": "bot",
+            "text": "email to reach you?",
+            "metadata": {"utter_action": "utter_ask_handoff_form_email"},
+        },
+    ]
+    tracker = make_tracker(
+        text="hmm why",
+        intent="why_ask",
+        requested_slot="email",
+        history=history,
+        form="handoff_form",
+    )
+    tracker.events.append({"event": "action", "name": "action_explain_why"})
+    events = await ValidateHandoffForm().run(dispatcher, tracker, domain)
+    slots = slot_events(events)
+    assert slots["email"] == "(no answer)"
+    assert slots["skipped_slots"] == ["email"]
+    assert slots["requested_slot"] is None  # the handoff form is done
+
+
+# ---- volunteered facts ------------------------------------------------------------------
+
+
+async def test_a_company_answer_never_replaces_the_role(dispatcher, domain) -> None:
+    # Asked for the company, DIET also tags a role in the answer: the role we had stays.
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text="Owner Academy",
+        requested_slot="company",
+        slots={"authority": "student"},
+        candidates={"company": "Owner Academy", "authority": "Owner"},
+        entities=[("company", "Owner Academy"), ("role", "Owner")],
+    )
+    assert slots["company"] == "Owner Academy"
+    assert slots["authority"] == "student"
+
+
+async def test_an_amounts_period_does_not_fill_the_timeline(dispatcher, domain) -> None:
+    text = "we have $50k for one year"
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text=text,
+        requested_slot="budget",
+        candidates={"budget": "$50k for one year", "timeline": "for one year"},
+        entities=[("budget", "$50k"), ("timeline", "for one year")],
+    )
+    assert slots["budget_detail"]["amount"] == 50000
+    assert slots["budget_detail"]["period"] == "year"
+    assert slots["timeline"] is None
+
+
+# ---- clarify and fallback -----------------------------------------------------------------
+
+
+async def test_what_do_you_mean_says_the_question_another_way(dispatcher, domain) -> None:
+    tracker = make_tracker(text="what do you mean?", intent="clarify", requested_slot="budget")
+    assert await ActionExplainWhy().run(dispatcher, tracker, domain) == []
+    assert responses(dispatcher) == ["utter_clarify_budget"]
+
+
+def fallback_history(times: int) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = [{"event": "action", "name": "utter_greet"}]
+    for _ in range(times):
+        events += [
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "text": "blorp", "parse_data": {"intent": {"name": "nlu_fallback"}}},
+            {"event": "action", "name": "action_fallback"},
+        ]
+    return [*events, {"event": "action", "name": "action_listen"}]
+
+
+@pytest.mark.parametrize(
+    ("before", "expected"),
+    [(0, ["utter_default"]), (1, ["utter_fallback_options"]), (2, [])],
+)
+async def test_never_more_than_two_not_understood_replies_in_a_row(
+    dispatcher, domain, before, expected
+) -> None:
+    from actions.conversation import ActionFallback
+
+    tracker = make_tracker(
+        text="flurb", intent="nlu_fallback", form=None, history=fallback_history(before)
+    )
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback"},
+        {"name": "faq"},
+        {"name": "request_sales"},
+    ]
+    events = await ActionFallback().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == expected
+    if expected == ["utter_fallback_options"]:
+        titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+        assert titles == ["What is Leadbot?", "See a demo", "Talk to a person"]
+    if not expected:  # the third time: a person (the handoff form asks for an email)
+        assert {"event": "followup", "timestamp": None, "name": "handoff_form"} in events
+        assert {
+            "event": "slot",
+            "name": "human_requested",
+            "value": True,
+            "timestamp": None,
+        } in events
+
+
+async def test_a_need_told_in_passing_is_kept_and_not_asked(dispatcher, domain) -> None:
+    text = "Hi, I'm Sam from Acme. Our leads go cold over the weekend. Budget about 10k."
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text=text,
+        requested_slot=None,
+        candidates={"name": "Sam", "company": "Acme", "budget": "about 10k"},
+        entities=[("name", "Sam"), ("company", "Acme"), ("budget", "about 10k")],
+    )
+    assert slots["need"] == "Our leads go cold over the weekend"
+    assert slots["need_detail"]["level"] == "concrete"
+    assert slots["requested_slot"] == "authority"
+
+
+async def test_a_greeting_with_a_name_is_not_a_need(dispatcher, domain) -> None:
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text="Hi, I'm Sam from Acme",
+        requested_slot=None,
+        candidates={"name": "Sam", "company": "Acme"},
+        entities=[("name", "Sam"), ("company", "Acme")],
+    )
+    assert "need" not in slots or slots["need"] is None
+    assert slots["requested_slot"] == "need"

@@ -178,3 +178,4 @@ def running_stack(model: Path, workdir: Path, env: dict[str, str] | None = None)
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait()  # reaped, or pytest warns "subprocess is still running"

@@ -46,11 +46,11 @@ def _schema_diff(connection: Connection) -> list[Any]:
 
 
 async def test_upgrade_downgrade_upgrade(database_url: str) -> None:
-    assert head_revision() == "0003"
+    assert head_revision() == "0004"
 
     await upgrade_async(database_url)
     assert await _inspect(database_url, _tables) == TABLE_NAMES | {"alembic_version"}
-    assert await _inspect(database_url, _version) == "0003"
+    assert await _inspect(database_url, _version) == "0004"
 
     await downgrade_async(database_url, "base")
     assert await _inspect(database_url, _tables) == {"alembic_version"}
@@ -59,7 +59,7 @@ async def test_upgrade_downgrade_upgrade(database_url: str) -> None:
     await upgrade_async(database_url)
     await upgrade_async(database_url)  # already at head: nothing to do
     assert await _inspect(database_url, _tables) == TABLE_NAMES | {"alembic_version"}
-    assert await _inspect(database_url, _version) == "0003"
+    assert await _inspect(database_url, _version) == "0004"
 
 
 async def test_migrated_schema_matches_the_models(database_url: str) -> None:

@@ -1,0 +1,232 @@
+"""bot.qualification: which words may fill which slot, and when the form moves on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.qualification import (
+    MAX_ASKS,
+    NO_ANSWER,
+    Mention,
+    Verdict,
+    build_answer,
+    give_up,
+    is_amount_period,
+    judge_answer,
+)
+
+TODAY = dt.date(2026, 12, 1)
+
+
+def mention(message: str, kind: str, value: str) -> Mention:
+    start = message.find(value)
+    assert start >= 0, value
+    return Mention(kind, value, start, start + len(value))
+
+
+def judge(
+    slot: str,
+    message: str,
+    *,
+    candidate: str | None = None,
+    entities: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    requested: bool = False,
+    intent: str = "inform",
+    asks: int = 0,
+    known: bool = False,
+    failed_attempts: int = 0,
+) -> Verdict:
+    mentions = [mention(message, kind, value) for kind, value in entities]
+    own = [
+        m.value for m in mentions if m.kind == slot or (slot == "authority" and m.kind == "role")
+    ]
+    answer = build_answer(
+        slot,
+        candidate if candidate is not None else (own[-1] if own else message),
+        message=message,
+        intent=intent,
+        mentions=mentions,
+        requested=requested,
+        today=TODAY,
+        asks=asks,
+        known=known,
+        failed_attempts=failed_attempts,
+    )
+    return judge_answer(answer)
+
+
+# ---- volunteered facts: only from the words that carry them ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "timeline"),
+    [
+        ("we have $50k for one year", "for one year"),
+        ("budget is 20k this year", "this year"),
+        ("we could do 8k for two years", "for two years"),
+    ],
+)
+def test_an_amounts_period_is_not_a_timeline(message: str, timeline: str) -> None:
+    verdict = judge("timeline", message, entities=[("budget", message), ("timeline", timeline)])
+    assert verdict.value is None
+
+
+def test_a_real_deadline_next_to_a_budget_is_kept() -> None:
+    message = "we have $50k and need it by March"
+    verdict = judge("timeline", message, entities=[("budget", "$50k"), ("timeline", "by March")])
+    assert verdict.detail is not None
+    assert verdict.detail["status"] == "date"
+
+
+@pytest.mark.parametrize(
+    ("slot", "message", "entity"),
+    [
+        ("timeline", "not sure about the budget, depends on timing", "depends on timing"),
+        ("budget", "no idea on budget yet, I'm the CTO", "no idea on budget yet"),
+        ("authority", "rather not say who decides", "rather not say"),
+    ],
+)
+def test_an_undecided_phrase_fills_only_the_asked_slot(
+    slot: str, message: str, entity: str
+) -> None:
+    kind = "role" if slot == "authority" else slot
+    assert judge(slot, message, entities=[(kind, entity)]).value is None
+
+
+def test_a_volunteered_fact_never_replaces_one_we_have() -> None:
+    message = "it's my call"
+    verdict = judge("authority", message, entities=[("role", "my call")], known=True)
+    assert verdict.value is None
+
+
+def test_spacys_guess_alone_does_not_fill_a_question_not_asked() -> None:
+    message = "we do it for software"
+    verdict = judge("company", message, candidate="software", entities=[("ORG", "software")])
+    assert verdict.value is None
+
+
+def test_a_full_name_cut_short_by_the_nlu_is_read_whole() -> None:
+    message = "hi, I'm Sophie Laurent from Acme and we need a demo"
+    verdict = judge("name", message, entities=[("name", "Sophie")])
+    assert verdict.value == "Sophie Laurent"
+
+
+def test_a_budget_word_next_to_its_figure_gives_the_amount() -> None:
+    message = "hello, our budget is 40k, need help with leads"
+    verdict = judge("budget", message, entities=[("budget", "budget")])
+    assert verdict.detail is not None
+    assert (verdict.detail["status"], verdict.detail["amount"]) == ("amount", 40000)
+
+
+@pytest.mark.parametrize(
+    ("message", "text", "expected"),
+    [
+        ("we have $50k for one year", "for one year", True),
+        ("budget 20k this year", "this year", True),
+        ("need it this year", "this year", False),
+        ("$50k, need it in 3 months", "in 3 months", False),
+        ("we want it live in one year", "in one year", False),
+    ],
+)
+def test_is_amount_period(message: str, text: str, expected: bool) -> None:
+    assert is_amount_period(message, text) is expected
+
+
+# ---- asked questions: never more than MAX_ASKS ------------------------------------------
+
+
+def test_a_question_asked_twice_moves_on_whatever_the_answer() -> None:
+    verdict = judge("budget", "the red one", requested=True, asks=MAX_ASKS)
+    assert verdict.response == "utter_moving_on"
+    assert verdict.detail is not None
+    assert verdict.detail["status"] == "unknown"
+
+
+def test_answering_another_question_on_the_last_ask_also_moves_on() -> None:
+    message = "by end of Q1"
+    verdict = judge(
+        "authority",
+        message,
+        candidate=message,
+        entities=[("timeline", message)],
+        requested=True,
+        asks=MAX_ASKS,
+    )
+    assert verdict.response == "utter_moving_on"
+    assert verdict.detail is not None
+    assert verdict.detail["level"] == "unknown"
+
+
+def test_answering_another_question_early_asks_again_without_a_word() -> None:
+    message = "by end of Q1"
+    verdict = judge(
+        "authority", message, candidate=message, entities=[("timeline", message)], requested=True
+    )
+    assert (verdict.value, verdict.response, verdict.failed) == (None, None, False)
+
+
+def test_i_dont_know_with_an_answer_in_it_keeps_the_answer() -> None:
+    verdict = judge("budget", "not sure, maybe 10k", requested=True, intent="dont_know", asks=1)
+    assert verdict.detail is not None
+    assert verdict.detail["amount"] == 10000
+
+
+@pytest.mark.parametrize("intent", ["deny", "dont_know", "inform"])
+def test_i_dont_know_yet_is_an_unknown_budget_not_zero(intent: str) -> None:
+    verdict = judge("budget", "I don't know yet", requested=True, intent=intent, asks=1)
+    assert verdict.detail is not None
+    assert (verdict.detail["status"], verdict.detail["amount"]) == ("unknown", None)
+
+
+def test_a_plain_no_is_no_budget() -> None:
+    verdict = judge("budget", "nope", requested=True, intent="deny", asks=1)
+    assert verdict.detail is not None
+    assert verdict.detail["status"] == "none"
+
+
+@pytest.mark.parametrize(
+    ("slot", "key", "skipped"),
+    [("budget", "status", False), ("authority", "level", False), ("email", None, True)],
+)
+def test_giving_up_records_unknown(slot: str, key: str | None, skipped: bool) -> None:
+    verdict = give_up(slot)
+    assert verdict.value == NO_ANSWER
+    assert verdict.response == "utter_moving_on"
+    assert verdict.skipped is skipped
+    if key:
+        assert verdict.detail is not None
+        assert verdict.detail[key] == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("message", "role", "kept"),
+    [
+        ("So my manager and I went back and forth on this", "manager", False),
+        ("our CEO has the last word", "CEO", False),
+        ("I'm the CTO at Acme", "CTO", True),
+        ("head of sales here, we need a demo", "head of sales", True),
+    ],
+)
+def test_a_title_given_to_someone_else_is_not_the_visitors_role(
+    message: str, role: str, kept: bool
+) -> None:
+    verdict = judge("authority", message, entities=[("role", role)])
+    assert (verdict.value is not None) is kept
+
+
+@pytest.mark.parametrize(
+    ("message", "entity", "expected"),
+    [
+        ("i'm the general manager at Bosphorus Textiles", "Textiles", "Bosphorus Textiles"),
+        ("my company is Nordwind Logistik and i'm the coo", "Nordwind", "Nordwind Logistik"),
+        ("hi, i'm sam from bluefin, we need a demo", "bluefin", "Bluefin"),
+        ("ASAP, we're behind already", "already", None),
+        ("will it be sunny this weekend", "sunny", None),
+    ],
+)
+def test_a_volunteered_company_reads_like_a_name(
+    message: str, entity: str, expected: str | None
+) -> None:
+    assert judge("company", message, entities=[("company", entity)]).value == expected
