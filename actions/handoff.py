@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -246,7 +246,10 @@ class ActionDeclineBooking(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        return _declined(dispatcher, "utter_booking_declined")
+        events = _declined(dispatcher, "utter_booking_declined")
+        if tracker.get_slot("email"):  # nurture's book-when-ready emails, with consent
+            events.append(FollowupAction("nurture_consent_form"))
+        return events
 
 
 def _transcript(tracker: Tracker) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import (
     ActionBookSlot,
+    ActionDeclineBooking,
     ActionOfferSlots,
     ActionRequestHuman,
     ValidatePhoneForm,
@@ -153,3 +154,18 @@ async def test_a_database_that_is_down_gets_a_kind_reply_not_an_exception(
     finally:
         use_services(None)
         await services.close()
+
+
+@pytest.mark.parametrize(
+    ("slots", "followup"),
+    [({"email": "jo@acme.io"}, ["nurture_consent_form"]), ({}, [])],
+)
+async def test_declining_the_times_hands_a_reachable_visitor_to_the_email_question(
+    domain: dict[str, Any], slots: dict[str, Any], followup: list[str]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text="no thanks", intent="deny", slots=slots, form=None)
+    events = await ActionDeclineBooking().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_booking_declined"]
+    assert _slots(events) == {"booking_status": "declined"}
+    assert [e["name"] for e in events if e["event"] == "followup"] == followup
