@@ -199,7 +199,7 @@ async def test_talk_to_a_human_mid_form_alerts_the_rep_with_the_transcript(
 async def test_a_cold_lead_is_never_offered_slots(
     stack: Stack, receiver: HttpReceiver, deliver: OutboxWorker
 ) -> None:
-    me, email = new_sender(), f"ivy.{uuid.uuid4().hex[:6]}@example.org"
+    me, email = new_sender(), f"ivy.{uuid.uuid4().hex[:6]}@initech.io"
     answers = (
         "I want a demo",
         "just looking around for now",
