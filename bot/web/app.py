@@ -68,6 +68,7 @@ def create_app(
     app.add_routes(routes_conversations.routes)
     app[GATEWAY] = build_gateway(services.settings)
     app[GATEWAY].attach(app)  # the socket.io endpoint at /socket.io/
+    app.on_shutdown.append(_close_visitors)
     app.cleanup_ctx.append(_services_ctx)
     app.cleanup_ctx.append(_tracker_store_ctx)
     app.cleanup_ctx.append(_spool_worker_ctx)
@@ -78,9 +79,13 @@ def create_app(
     return app
 
 
+async def _close_visitors(app: web.Application) -> None:
+    """Visitors' WebSockets would hold a graceful shutdown for its whole timeout."""
+    await app[GATEWAY].sio.shutdown()
+
+
 async def _services_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
-    await app[GATEWAY].sio.shutdown()  # closes visitors' connections and their ping tasks
     await app[GATEWAY].rasa.close()
     await app[SERVICES].close()
 

@@ -95,7 +95,11 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
             yield App(url=url, stack=stack, database_url=database_url)
         finally:
             web.terminate()
-            web.wait(timeout=20)
+            try:
+                web.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                web.kill()
+                web.wait()
 
 
 @pytest.fixture(scope="session")
