@@ -80,8 +80,10 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
 def _secret(name: str, value: str | None, *, production: bool) -> str | None:
     """A secret, if given; in production a given one must not be a placeholder."""
     value = value or None
-    if production and value is not None and (
-        value.lower() in PLACEHOLDERS or value == DEV_SECRET_KEY or len(value) < 16
+    if (
+        production
+        and value is not None
+        and (value.lower() in PLACEHOLDERS or value == DEV_SECRET_KEY or len(value) < 16)
     ):
         raise SettingsError(
             f"{name} must be a random secret of at least 16 characters in production"

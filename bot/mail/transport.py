@@ -76,8 +76,10 @@ class SmtpTransport:
             None if "starttls" not in query else query["starttls"] in ("1", "true", "yes")
         )
         self.username = unquote(parts.username) if parts.username else None
-        self.password = password if password is not None else (
-            unquote(parts.password) if parts.password else None
+        self.password = (
+            password
+            if password is not None
+            else (unquote(parts.password) if parts.password else None)
         )
         self.timeout = timeout
 
