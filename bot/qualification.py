@@ -268,8 +268,8 @@ def _extended(slot: str, message: str, mention: Mention) -> str | None:
             if budget.period is not None:
                 return None
             # the period said right after the figure belongs to it ("$40k [for one year]")
-            after = _NEXT_WORDS.match(re.split(r"[,;.!?]", message[mention.end :])[0].strip())
-            with_period = f"{mention.value} {after.group(0)}" if after else ""
+            said_next = _NEXT_WORDS.match(re.split(r"[,;.!?]", message[mention.end :])[0].strip())
+            with_period = f"{mention.value} {said_next.group(0)}" if said_next else ""
             longer = parse_budget(with_period) if with_period else None
             same = longer is not None and longer.amount == budget.amount
             return with_period if same and longer is not None and longer.period else None
