@@ -265,7 +265,14 @@ def _extended(slot: str, message: str, mention: Mention) -> str | None:
     if slot == "budget":
         budget = parse_budget(mention.value)
         if budget is not None and budget.status == "amount":
-            return None
+            if budget.period is not None:
+                return None
+            # the period said right after the figure belongs to it ("$40k [for one year]")
+            said_next = _NEXT_WORDS.match(re.split(r"[,;.!?]", message[mention.end :])[0].strip())
+            with_period = f"{mention.value} {said_next.group(0)}" if said_next else ""
+            longer = parse_budget(with_period) if with_period else None
+            same = longer is not None and longer.amount == budget.amount
+            return with_period if same and longer is not None and longer.period else None
         before = message[max(0, mention.start - 30) : mention.start]
         after = message[mention.end : mention.end + 30]
         left = _PREVIOUS_WORDS.search(re.split(r"[,;.!?]", before)[-1])
@@ -322,9 +329,17 @@ def _unknown_fact(slot: str, raw: str) -> dict[str, Any] | None:
     return None
 
 
+_PLAIN_YES = re.compile(
+    r"^(?:yes|yeah|yea|yep|yup|ya|y|sure|correct|indeed|of course|absolutely|definitely"
+    r"|i do|i am|that's me|it's me|me)\b[\s,.!]*(?:(?:i do|i am|that's right|sure)\b[\s,.!]*)?$",
+    re.IGNORECASE,
+)
+
+
 def _hinted_authority(answer: Answer) -> Authority | None:
-    """A bare yes/no answers "are you the one who signs off?"."""
-    if answer.intent == AFFIRM_INTENT:
+    """A bare yes/no answers "are you the one who signs off?" (a mumbled "uh" that the NLU
+    read as yes is not a yes)."""
+    if answer.intent == AFFIRM_INTENT and _PLAIN_YES.match(answer.text.strip()):
         return Authority(raw=answer.text, level="decision_maker", decision_maker=True)
     if answer.intent == DENY_INTENT:
         return Authority(raw=answer.text, level="influencer", decision_maker=False)

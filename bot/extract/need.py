@@ -211,6 +211,20 @@ GOAL_OR_PAIN = phrase_regex(
         "within minutes",
         "delays",
         "too long",
+        "sit in",
+        "sits in",
+        "sitting in",
+        "for days",
+        "for weeks",
+        "pile up",
+        "piles up",
+        "piling up",
+        "nobody sees",
+        "no one sees",
+        "takes days",
+        "nobody follows up",
+        "never get back",
+        "slip through",
     )
 )
 # Details that make a need specific (1 point each).

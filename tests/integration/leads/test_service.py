@@ -455,3 +455,18 @@ async def test_erase_person_leaves_nothing_of_them(new_uow: NewUow, engine: Asyn
     empty = await erase_person(new_uow(), "nobody@acme.io")
     assert (empty.lead_ids, empty.conversation_ids) == ((), ())
     assert set(empty.rows_deleted.values()) == {0}
+
+
+async def test_a_request_for_a_person_is_kept_on_the_lead(new_uow: NewUow) -> None:
+    asked = LeadInput(
+        conversation_id="conv-h1", email=email("dana@fernhill.io"), human_requested=True
+    )
+    first = await record_lead(new_uow(), asked, now=at(1))
+    assert (await _lead(new_uow, first.lead_id)).human_requested is True
+    # a later conversation of the same person that did not ask never clears it
+    later = LeadInput(conversation_id="conv-h2", email=email("dana@fernhill.io"))
+    second = await record_lead(new_uow(), later, now=at(2))
+    assert second.lead_id == first.lead_id
+    assert (await _lead(new_uow, first.lead_id)).human_requested is True
+    plain = await record_lead(new_uow(), LeadInput(conversation_id="conv-h3"), now=at(3))
+    assert (await _lead(new_uow, plain.lead_id)).human_requested is False

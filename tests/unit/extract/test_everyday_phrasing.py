@@ -8,7 +8,14 @@ from decimal import Decimal
 
 import pytest
 
-from bot.extract import clean_company, clean_name, parse_authority, parse_budget, parse_timeline
+from bot.extract import (
+    assess_need,
+    clean_company,
+    clean_name,
+    parse_authority,
+    parse_budget,
+    parse_timeline,
+)
 from bot.extract._text import NUMBER_VOCABULARY, fix_typos, normalize, one_edit_apart
 
 TODAY = dt.date(2026, 12, 1)  # a Tuesday
@@ -170,3 +177,19 @@ def test_words_for_a_kind_of_organisation_are_not_a_company(text: str) -> None:
 )
 def test_companies_still_count(text: str, expected: str) -> None:
     assert clean_company(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Our demo requests sit in a shared inbox for days", "concrete"),
+        ("leads from the site go cold before anyone replies", "concrete"),
+        ("our current chat tool is ok but could be better", "vague"),
+        ("no problem to solve, I'm writing a blog post comparing chatbots", "none"),
+        ("nothing to solve, the sales team is happy with it", "none"),
+    ],
+)
+def test_how_concrete_a_need_is(text: str, level: str) -> None:
+    need = assess_need(text)
+    assert need is not None
+    assert need.level == level

@@ -230,3 +230,17 @@ def test_a_volunteered_company_reads_like_a_name(
     message: str, entity: str, expected: str | None
 ) -> None:
     assert judge("company", message, entities=[("company", entity)]).value == expected
+
+
+def test_the_period_right_after_a_volunteered_amount_is_the_budgets() -> None:
+    message = "Hi, I'm Tom. We have $40k for one year and need a chatbot."
+    verdict = judge("budget", message, entities=[("budget", "$40k")])
+    assert verdict.detail is not None
+    assert (verdict.detail["amount"], verdict.detail["period"]) == (40000, "year")
+
+
+@pytest.mark.parametrize(("text", "decides"), [("yep", True), ("yes I do", True), ("uh", None)])
+def test_only_a_real_yes_says_the_visitor_signs_off(text: str, decides: bool | None) -> None:
+    verdict = judge("authority", text, requested=True, intent="affirm")
+    stored = verdict.detail["decision_maker"] if verdict.detail else None
+    assert stored is decides
