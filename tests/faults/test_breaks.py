@@ -239,7 +239,8 @@ async def test_a_refused_spooled_lead_goes_to_the_quarantine_and_the_drain_goes_
     assert listing["total"] == 1
     assert listing["items"][0]["conversation_id"] == "conv-jane"
     ready = await (await client.get("/readyz")).json()
-    assert ready == {"status": "ok", "database": "ok", "quarantined_leads": 1}
+    # (no Rasa or action server runs in this test: only the lead store's parts are asked)
+    assert (ready["database"], ready["quarantined_leads"]) == ("ok", 1)
 
 
 async def test_a_refused_capture_is_quarantined_and_the_visitor_is_told_only_if_kept(

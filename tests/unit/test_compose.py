@@ -43,10 +43,17 @@ def flag(command: list[str], name: str) -> str:
     return command[command.index(name) + 1]
 
 
+DEFAULTED = re.compile(r"\$\{[A-Z_]+:-([^}]*)\}")
+
+
 def with_secrets(env: dict[str, str]) -> dict[str, str]:
-    """Substitute ${VAR:?...} as Compose would, with long random-looking secrets."""
+    """Substitute ${VAR:?...} as Compose would, with long random-looking secrets, and
+    ${VAR:-default} with its default (the variable unset)."""
     return {
-        k: PLACEHOLDER.sub(lambda m: f"{m.group(1).lower()}-0123456789abcdef", str(v))
+        k: DEFAULTED.sub(
+            lambda m: m.group(1),
+            PLACEHOLDER.sub(lambda m: f"{m.group(1).lower()}-0123456789abcdef", str(v)),
+        )
         for k, v in env.items()
     }
 

@@ -76,6 +76,10 @@ async def test_a_conversation_becomes_a_lead(new_uow: NewUow, engine: AsyncEngin
         "meetings": 0,
         "routing_state": 0,
         "lead_owners": 0,
+        "nurture_enrollments": 0,
+        "nurture_steps": 0,
+        "nurture_send_log": 0,
+        "nurture_suppressions": 0,
     }
 
 
