@@ -25,11 +25,9 @@ from actions.tracker_tools import last_visitor_message
 from bot.bootstrap import Services
 from bot.handoff.reps import Rep, zone_or_none
 from bot.handoff.routing import country_of_zone
-from bot.handoff.service import BusyByRep, book, offer_slots, on_lead_stored, request_human
+from bot.handoff.service import BusyByRep, book, offer_slots, request_human
 from bot.handoff.wording import parse_day, slot_label
-from bot.leads.models import Lead
 from bot.leads.service import StoredHook
-from bot.leads.unit_of_work import SqlAlchemyUnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -39,17 +37,8 @@ ROUNDS_BEFORE_ASKING_A_DAY = 2
 
 
 def lead_stored_hook(svc: Services) -> StoredHook:
-    """For capture_lead: a hot lead gets its rep and a lead.qualified row in its commit.
-
-    Inside the transaction no network: the reps' busy calendars come from the cache."""
-
-    async def hook(
-        uow: SqlAlchemyUnitOfWork, lead: Lead, conversation_id: str, now: datetime
-    ) -> None:
-        external = {rep.id: svc.calendars.cached(rep) for rep in svc.handoff.team.reps.values()}
-        await on_lead_stored(uow, svc.handoff, lead, conversation_id, now, external)
-
-    return hook
+    """For capture_lead: the services' hook (a hot lead gets its rep and lead.qualified)."""
+    return svc.lead_stored_hook()
 
 
 def visitor_zone(tracker: Tracker) -> ZoneInfo | None:

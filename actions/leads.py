@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Literal
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -65,12 +65,20 @@ def _transcript(tracker: Tracker) -> tuple[TranscriptEntry, ...]:
         entries.append(
             TranscriptEntry(
                 seq=len(entries),
-                sender="visitor" if kind == "user" else "bot",
+                sender=_sender(event),
                 text=str(text),
                 at=at,
             )
         )
     return tuple(entries)
+
+
+def _sender(event: dict[str, Any]) -> Literal["visitor", "bot", "agent"]:
+    """visitor, bot, or agent: a rep's message after a takeover is a bot event that the
+    gateway marks with metadata.sender "agent" (bot/web/routes_conversations.py)."""
+    if event.get("event") == "user":
+        return "visitor"
+    return "agent" if (event.get("metadata") or {}).get("sender") == "agent" else "bot"
 
 
 def lead_input_from_tracker(tracker: Tracker) -> LeadInput:

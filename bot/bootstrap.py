@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -19,10 +20,12 @@ from bot.clock import Clock, SystemClock
 from bot.configfile import ConfigError
 from bot.handoff.calendar_feed import BusyCalendars
 from bot.handoff.reps import load_team
-from bot.handoff.service import Handoff
+from bot.handoff.service import Handoff, on_lead_stored
 from bot.leads.db import make_engine, make_session_factory
 from bot.leads.failures import OUTAGE
 from bot.leads.migrate import upgrade
+from bot.leads.models import Lead
+from bot.leads.service import StoredHook
 from bot.leads.spool import LeadSpool
 from bot.leads.unit_of_work import SqlAlchemyUnitOfWork
 from bot.mail.transport import MailTransport, transport_from_settings
@@ -46,6 +49,21 @@ class Services:
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self.session_factory)
+
+    def lead_stored_hook(self) -> StoredHook:
+        """Runs inside the lead's commit, wherever a lead is stored (a visitor's turn, or
+        the spool's drain after an outage): a hot lead gets its rep and a lead.qualified
+        outbox row. No network inside the transaction: busy calendars come from the cache."""
+
+        async def hook(
+            uow: SqlAlchemyUnitOfWork, lead: Lead, conversation_id: str, now: datetime
+        ) -> None:
+            external = {
+                rep.id: self.calendars.cached(rep) for rep in self.handoff.team.reps.values()
+            }
+            await on_lead_stored(uow, self.handoff, lead, conversation_id, now, external)
+
+        return hook
 
     def mail(self) -> MailTransport:
         """The mail transport, made on first use (the action server never sends mail)."""

@@ -40,6 +40,7 @@ export LEADBOT_SECRET_KEY
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 RASA_PORT="${RASA_PORT:-5005}"
 export RASA_URLS="${RASA_URLS:-http://127.0.0.1:$RASA_PORT}"
+export ACTIONS_URL="${ACTIONS_URL:-http://127.0.0.1:$ACTIONS_PORT}"  # for /readyz
 
 # Migrations and operator files first: a bad scoring.yml or an unreachable database stops
 # here with one clear line, before anything listens.
@@ -47,7 +48,9 @@ say "checking scoring.yml and migrating the lead store"
 "$APP_PY" -m bot.bootstrap
 
 say "action server on 127.0.0.1:$ACTIONS_PORT, Rasa on 127.0.0.1:$RASA_PORT (REST channel, HTTP API with token), bot web app on ${LEADBOT_HOST:-127.0.0.1}:${LEADBOT_PORT:-8080} (logs: var/log/)"
-say "Rasa loads its model in about a minute; then try:"
+say "Rasa loads its model in about a minute; then open the demo page with the chat widget:"
+say "  http://${LEADBOT_HOST:-127.0.0.1}:${LEADBOT_PORT:-8080}/"
+say "or talk to Rasa directly:"
 say "  curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hi\"}'"
 say "  curl -s -H \"Authorization: Bearer \$(cat var/api_token)\" localhost:${LEADBOT_PORT:-8080}/api/leads"
 # The supervisor (scripts/supervise.py) starts the three processes and restarts one that

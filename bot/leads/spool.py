@@ -44,6 +44,7 @@ from bot.leads.service import (
     ConsentInput,
     LeadInput,
     ScoreRecord,
+    StoredHook,
     TranscriptEntry,
     record_lead,
 )
@@ -187,14 +188,23 @@ class LeadSpool:
             return []
         return sorted(self.directory.glob("*.json"), key=file_mtime)
 
-    async def drain(self, uow_factory: Callable[[], SqlAlchemyUnitOfWork]) -> int:
+    async def drain(
+        self,
+        uow_factory: Callable[[], SqlAlchemyUnitOfWork],
+        *,
+        on_stored: StoredHook | None = None,
+    ) -> int:
         """Delivers spooled leads in arrival order, after any other drain or erasure in
         progress; returns how many (see `drain_pass` for the whole report)."""
-        report = await self.drain_pass(uow_factory, wait=True)
+        report = await self.drain_pass(uow_factory, wait=True, on_stored=on_stored)
         return report.delivered
 
     async def drain_pass(
-        self, uow_factory: Callable[[], SqlAlchemyUnitOfWork], *, wait: bool = False
+        self,
+        uow_factory: Callable[[], SqlAlchemyUnitOfWork],
+        *,
+        wait: bool = False,
+        on_stored: StoredHook | None = None,
     ) -> DrainReport:
         """One pass under the spool lock (skipped, `busy`, if another holds it and `wait`
         is False). Stops at an outage (named in the report); quarantines refused leads;
@@ -216,7 +226,8 @@ class LeadSpool:
                     quarantined += 1
                     continue
                 try:
-                    await record_lead(uow_factory(), data)
+                    # `on_stored`: the same hook as a visitor's turn (the rep is told)
+                    await record_lead(uow_factory(), data, on_stored=on_stored)
                 except Exception as error:
                     failure = classify(error)
                     if failure == "outage":

@@ -33,10 +33,14 @@ async def drain_spool_once(services: Services, lock: asyncio.Lock | None = None)
 
 async def drain_pass(services: Services, lock: asyncio.Lock | None = None) -> DrainReport:
     if lock is None:
-        report = await services.spool.drain_pass(services.uow)
+        report = await services.spool.drain_pass(
+            services.uow, on_stored=services.lead_stored_hook()
+        )
     else:
         async with lock:
-            report = await services.spool.drain_pass(services.uow)
+            report = await services.spool.drain_pass(
+                services.uow, on_stored=services.lead_stored_hook()
+            )
     if report.outage is not None:
         logger.warning("lead spool not drained, database unavailable: %s", report.outage)
     if report.delivered:

@@ -36,6 +36,8 @@ async def test_the_worker_delivers_a_spooled_lead(start_app: StartApp) -> None:
     assert not path.exists()
     (lead,) = (await (await client.get("/api/leads", headers=AUTH)).json())["items"]
     assert (lead["email"], lead["grade"], lead["score"]) == ("jane.doe@acme.io", "A", 100)
+    # A hot lead that waited out an outage is routed and its rep told, as in a visitor's turn.
+    assert "lead.qualified" in {n["event"] for n in lead["notifications"]}
 
 
 async def test_the_worker_keeps_going_while_the_database_is_down(
