@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.handoff.models import LeadOwner, Meeting
 from bot.leads.keys import email_key
 from bot.leads.models import (
     Consent,
@@ -137,10 +138,22 @@ class LeadRepository:
 
     async def move_belongings(self, from_lead_id: str, to_lead_id: str) -> None:
         """Re-point everything that belongs to one lead at another (before a merge)."""
-        for model in (Conversation, ScoreHistory, Consent, OutboxMessage):
+        for model in (Conversation, ScoreHistory, Consent, OutboxMessage, Meeting):
             await self._session.execute(
                 update(model)
                 .where(model.lead_id == from_lead_id)
+                .values(lead_id=to_lead_id)
+                .execution_options(synchronize_session=False)
+            )
+        # The rep who owns the person stays theirs: the winner's owner if it has one, else
+        # the absorbed lead's (a merge never leaves a returning person without their rep).
+        winner_owned = await self._session.scalar(
+            select(func.count()).select_from(LeadOwner).where(LeadOwner.lead_id == to_lead_id)
+        )
+        if not winner_owned:
+            await self._session.execute(
+                update(LeadOwner)
+                .where(LeadOwner.lead_id == from_lead_id)
                 .values(lead_id=to_lead_id)
                 .execution_options(synchronize_session=False)
             )

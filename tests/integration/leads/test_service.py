@@ -474,3 +474,40 @@ async def test_a_request_for_a_person_is_kept_on_the_lead(new_uow: NewUow) -> No
     assert (await _lead(new_uow, first.lead_id)).human_requested is True
     plain = await record_lead(new_uow(), LeadInput(conversation_id="conv-h3"), now=at(3))
     assert (await _lead(new_uow, plain.lead_id)).human_requested is False
+
+
+async def test_a_merge_keeps_the_absorbed_leads_meeting_and_rep(new_uow: NewUow) -> None:
+    """An anonymous visitor booked a call, then gave the email of a known person: the
+    meeting and the rep move to the person's lead (they used to vanish with the cascade)."""
+    from sqlalchemy import select
+
+    from bot.handoff.models import LeadOwner, Meeting
+
+    known = await record_lead(new_uow(), full_input("conv-old", "jane@acme.io"), now=at(1))
+    anonymous = await record_lead(new_uow(), full_input("conv-new", None), now=at(100))
+    async with new_uow() as uow:
+        session = uow.session
+        session.add(LeadOwner(lead_id=anonymous.lead_id, rep_id="ana", assigned_at=at(100)))
+        session.add(
+            Meeting(
+                id="m-1",
+                rep_id="ana",
+                lead_id=anonymous.lead_id,
+                conversation_id="conv-new",
+                start_at=at(2000),
+                end_at=at(2030),
+                time_zone="Europe/Paris",
+                status="booked",
+                created_at=at(100),
+            )
+        )
+        await uow.commit()
+    joined = await record_lead(
+        new_uow(), LeadInput("conv-new", email=email("jane@acme.io")), now=at(101)
+    )
+    assert joined.merged_lead_ids == (anonymous.lead_id,)
+    async with new_uow() as uow:
+        meeting = (await uow.session.execute(select(Meeting))).scalar_one()
+        owner = (await uow.session.execute(select(LeadOwner))).scalar_one()
+    assert (meeting.id, meeting.lead_id) == ("m-1", known.lead_id)
+    assert (owner.lead_id, owner.rep_id) == (known.lead_id, "ana")
