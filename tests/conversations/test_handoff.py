@@ -184,7 +184,8 @@ async def test_talk_to_a_human_mid_form_alerts_the_rep_with_the_transcript(
     me = new_sender()
     await asyncio.to_thread(say, stack, me, "I want a demo")
     replies = await asyncio.to_thread(say, stack, me, "can I talk to a real person please")
-    assert texts(replies) == ["utter_human_alerted"]  # the rep works around the clock here
+    # the rep works around the clock here; then a way to reach the visitor (issue 11)
+    assert texts(replies) == ["utter_human_alerted", "utter_ask_handoff_form_email"]
     assert "Ana" in replies[0]["text"]
     while await deliver.run_once():
         pass
@@ -193,7 +194,7 @@ async def test_talk_to_a_human_mid_form_alerts_the_rep_with_the_transcript(
     assert len(mine) == 1
     said = [m["text"] for m in mine[0]["transcript"] if m["sender"] == "visitor"]
     assert said == ["I want a demo", "can I talk to a real person please"]
-    assert not stack.tracker(me).get("active_loop", {}).get("name")
+    assert stack.tracker(me).get("active_loop", {}).get("name") == "handoff_form"
 
 
 async def test_a_cold_lead_is_never_offered_slots(

@@ -102,9 +102,12 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
                 web.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One chromium for the session (Playwright's sync API can't run twice at once)."""
+    """One chromium per test module. Not per session: Playwright's sync API keeps its
+    event loop running in this thread while it is started, and every async test after it
+    (pytest-asyncio) would then fail with "Runner.run() cannot be called from a running
+    event loop"; stopping it with each module gives the thread back."""
     if not CHROMIUM.exists():
         pytest.skip(f"no chromium at {CHROMIUM}: run scripts/browser_setup.sh")
     with sync_playwright() as playwright:
