@@ -47,7 +47,7 @@ SCRIPT = (
     ("in 3 months", ["utter_ask_name"]),
     ("Sophie Laurent", ["utter_ask_email"]),
     ("{email}", ["utter_ask_company"]),
-    ("Northwind Traders", ["utter_lead_handoff"]),
+    ("Northwind Traders", ["utter_lead_handoff", "utter_booking_offer"]),
 )
 
 

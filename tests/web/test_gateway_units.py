@@ -110,3 +110,18 @@ def test_history_splits_and_numbers_like_the_rest_channel() -> None:
         {"id": "r1", "sender": "agent", "text": "Ana here", "rep": "Ana"},
         {"id": "u12.5", "sender": "visitor", "text": "no id from an old client"},
     ]
+
+
+def test_a_message_sent_while_a_rep_held_the_conversation_was_silent_on_purpose() -> None:
+    from bot.web.gateway.server import paused_at_last_message
+
+    held = [
+        {"event": "user", "text": "hi"},
+        {"event": "pause"},
+        {"event": "user", "text": "thanks Ana"},
+        {"event": "resume"},  # the rep released it while Rasa was answering
+    ]
+    assert paused_at_last_message(held, paused_now=False)
+    released = [{"event": "pause"}, {"event": "resume"}, {"event": "user", "text": "hello?"}]
+    assert not paused_at_last_message(released, paused_now=False)
+    assert paused_at_last_message([{"event": "pause"}], paused_now=True)

