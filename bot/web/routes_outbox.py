@@ -81,7 +81,7 @@ async def list_outbox(request: web.Request) -> web.Response:
 @routes.post("/api/outbox/{id}/retry", name="outbox_retry")
 async def retry_outbox(request: web.Request) -> web.Response:
     raw = request.match_info["id"]
-    if not raw.isdigit() or len(raw) > 18:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:  # "²".isdigit() is True
         return json_error(404, "no such outbox message")
     message_id = int(raw)
     services = request.app[SERVICES]

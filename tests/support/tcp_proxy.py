@@ -44,6 +44,13 @@ class TcpProxy:
             asyncio.ensure_future(self._pump(up_reader, writer)),
         ]
         self._tasks.update(pumps)
+        # A client that dies (SIGKILL) sends EOF: close the database side at once, as the
+        # kernel would for a direct connection. Waiting for both pumps left the server's
+        # backend open, idle in a transaction whose row locks then stalled every later
+        # writer of the same conversation until its command timeout.
+        await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
+        for pump in pumps:
+            pump.cancel()
         await asyncio.gather(*pumps, return_exceptions=True)
         self._tasks.difference_update(pumps)
         for w in (writer, up_writer):

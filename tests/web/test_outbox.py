@@ -177,4 +177,6 @@ async def test_failed_rows_are_listed_with_their_error_and_retried(
         raise AssertionError("a delivered row must not be retried")
     assert (await client.post(f"/api/outbox/{row_id + 1000}/retry", headers=AUTH)).status == 404
     assert (await client.post("/api/outbox/abc/retry", headers=AUTH)).status == 404
+    # Unicode digits pass str.isdigit() but not int(): still "no such message", not a 500.
+    assert (await client.post("/api/outbox/%C2%B2/retry", headers=AUTH)).status == 404
     assert (await client.post("/api/outbox/1/retry")).status == 401
