@@ -196,7 +196,7 @@ DEFLECTIONS = frozenset(
         "k",
     }
 )
-_MASH = re.compile(r"^(?:asdf\w*|qwer\w*|zxcv\w*|hjkl|jkl;?|sdf|fdsa|(\w)\1{2,})$")
+_MASH = re.compile(r"^(?:asdf\w*|qwer\w*|zxcv\w*|hjkl|jkl;?|sdf|fdsa|([^\W\d_])\1{2,})$")
 
 
 def is_noise(norm: str) -> bool:

@@ -13,9 +13,11 @@ can read; "none", "n/a", "-" and refusals give None.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.extract._text import clean_spaces, is_noise, normalize, word_set
 from bot.extract.authority import tables as role_tables
+from bot.extract.proper_names import COMPANY, FUNCTION_WORDS, PERSON, Cues, capitalized_runs, has_capitals
 
 SELF_EMPLOYED = "Self-employed"
 
@@ -23,7 +25,8 @@ SELF_EMPLOYED = "Self-employed"
 
 _GREETING = r"(?:(?:hi|hello|hey|sure|ok|okay|yes|yeah|yep|well|so)\b[\s,.!:-]*)*"
 _NAME_LEAD_IN = re.compile(
-    _GREETING + r"(?:(?:my\s+(?:full\s+|first\s+)?names?(?:'s|\s+is)?|(?:the\s+)?name(?:'s|\s+is)"
+    _GREETING + r"(?:(?:my\s+(?:full\s+|first\s+)?n[a-z]{1,4}(?:'s|\s+is)?|(?:the\s+)?name(?:'s|\s+is)"
+    r"|(?:you're|you\s+are|ur)\s+(?:talking|speaking|chatting)\s+(?:to|with)"
     r"|name\s*:|i'm\s+called|i\s+am\s+called|i'm|i\s+am|im|this\s+is|it's|it\s+is|its"
     r"|(?:you\s+can\s+|they\s+|people\s+|just\s+)?call\s+me|i\s+go\s+by)\s*:?\s+)?",
     re.IGNORECASE,
@@ -32,7 +35,7 @@ _NAME_LEAD_IN = re.compile(
 # Linear: it starts only where a run of spaces starts, and `(?<=\s)` stands for "\s+ before".
 _NAME_END = re.compile(
     r"(?<!\s)\s*(?:[,;!?()]|(?<=\s)-\s|(?<=[^\W\d_]{2})\.(?:\s|$)|(?<=\s)(?:from|at|with|of|and"
-    r"|here|thanks|thank|cheers|but|working|who|i'm|i|we|my|btw)\b).*$",
+    r"|here|speaking|thanks|thank|cheers|but|working|who|i'm|i|we|my|btw)\b).*$",
     re.IGNORECASE | re.DOTALL,
 )
 _NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[\s'.-]+[^\W\d_]+)*\.?$")
@@ -83,8 +86,50 @@ def _is_role(text: str, *, whole: bool = True) -> bool:
     return m.end() == len(norm) or (not whole and norm[m.end()] in " ,.;!?")
 
 
+# Clauses of an answer typed without capitals: "hi again! carlos speaking. what else?"
+_CLAUSE_BREAK = re.compile(r"[.!?…;,]+(?=\s|$)|[^\w\s.,;:!?'’&@()\"/-]+|(?<=\s)-(?=\s)")
+_LEAD_IN_CUE = re.compile(
+    r"\b(?:name|names|call|called|i'm|im|i\s+am|this\s+is|it's|its|talking|speaking|here"
+    r"|work|working|employed|represent|company|compnay|company's|with|at|from|@)\b|@",
+    re.IGNORECASE,
+)
+
+
+def _clauses(text: str) -> list[str]:
+    """The answer's clauses, those with a cue ("my name is", "speaking", "I work at") first."""
+    parts = [p.strip() for p in _CLAUSE_BREAK.split(text) if p and p.strip()]
+    return sorted(parts, key=lambda p: _LEAD_IN_CUE.search(p) is None)
+
+
+def _pick(text: str, clean: Callable[[str], str | None], cues: Cues) -> str | None:
+    """The best-placed name in an answer: the capitalized runs by rank, then (typed in lower
+    case, or no run was a name) the whole answer, then its clauses, cue first."""
+    if has_capitals(text, cues):
+        for run in capitalized_runs(text, cues):
+            if run.score > -3 and (found := clean(run.text)):
+                return found
+    if found := clean(text):
+        return found
+    for clause in _clauses(text):
+        if found := clean(clause):
+            return found
+    return None
+
+
 def clean_name(text: str) -> str | None:
     """The visitor's name from a chat answer, or None when it is not a name."""
+    return _pick(_without_emoji(text), _clean_name, PERSON)
+
+
+def _without_emoji(text: str) -> str:
+    return _EMOJI.sub(" ", text).strip()
+
+
+# Emoticons and pictographs a visitor adds to an answer (":)", "👋").
+_EMOJI = re.compile(r"(?<!\w)[:;=8][-']?[()dpDP/\\|3]+(?!\w)|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]+")
+
+
+def _clean_name(text: str) -> str | None:
     name = clean_spaces(text.replace("’", "'"))
     name = _NAME_LEAD_IN.sub("", name, count=1)
     if _is_role(name, whole=False):
@@ -95,7 +140,7 @@ def clean_name(text: str) -> str | None:
     words = name.split()
     if len(words) > 5 or not _NAME_CHARS.match(name) or any(ch.isnumeric() for ch in name):
         return None
-    if any(w.lower().strip(".") in NOT_NAMES for w in words):
+    if any(w.lower().strip(".") in NOT_NAMES | FUNCTION_WORDS for w in words):
         return None
     if _ACTIVITY.match(words[0].lower()) and (len(words) == 1 or name == name.lower()):
         return None
@@ -163,7 +208,9 @@ _COMPANY_LEAD_IN = re.compile(
     r"|we're\s+called|we\s+are\s+called|it's\s+called|its\s+called|it\s+is\s+called"
     r"|we're|we\s+are|it's|it\s+is|its"
     r"|(?:the|my|our)\s+company(?:\s+name)?(?:'s|\s+is)|company(?:\s+name)?\s*(?:is|:)"
-    r"|(?:i'm\s+)?(?:working|employed)\s+(?:at|for|by)|at|for|from|with)\s+",
+    r"|(?:i'm\s+)?(?:working|employed)\s+(?:at|for|by)|i\s+represent|we\s+represent"
+    r"|(?:the\s+|my\s+|our\s+)?comp[a-z]{3,5}(?:\s+name)?\s*(?:is|:|=)"
+    r"|(?:i|we)\s+work\s+@|@|at|for|from|with)\s*(?<=\s|@)",
     re.IGNORECASE,
 )
 _COMPANY_END = re.compile(  # linear, as _NAME_END
@@ -263,6 +310,16 @@ def _only_generic(company: str) -> bool:
 def clean_company(text: str) -> str | None:
     """The visitor's company from a chat answer; SELF_EMPLOYED for one-person answers;
     None when it is not a company (or the visitor has none / won't say)."""
+    text = _without_emoji(text)
+    norm = normalize(text).strip(" .!")
+    if norm in _SOLO:
+        return SELF_EMPLOYED
+    if norm in _NO_COMPANY:
+        return None
+    return _pick(text, _clean_company, COMPANY)
+
+
+def _clean_company(text: str) -> str | None:
     company = clean_spaces(text.replace("’", "'").strip(" \"'"))
     norm = normalize(company).strip(" .!")
     if norm in _SOLO:

@@ -1,0 +1,150 @@
+"""Where a name sits in a chatty answer: runs of capitalized words, ranked by their cues.
+
+Asked for a name or a company, visitors rarely answer with the bare name: "Hi again! Priya
+Shah speaking. What else do you need?", "I'm with Acme Robotics, we're based in Leeds".
+Stripping known lead-ins works only for the lead-ins someone listed. What carries the
+name in written English is its shape: a run of capitalized words (joined by "&", "of",
+"van der"...) that is not merely the first word of a sentence, often right after a cue
+("is", "at", "to", "with") or before one ("here", "speaking"). This module finds those
+runs and ranks them; contact.py cleans and validates the best one, and falls back to
+its lead-in rules for answers typed all in lower case.
+
+Linear: one tokenizing pass, no backtracking patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.extract._text import word_set
+
+# A word: letters first, then letters, digits, apostrophes, hyphens, inner dots ("K.K").
+_TOKEN = re.compile(
+    r"(?<![\w'’-])[^\W\d_][\w'’-]{0,40}(?:\.[^\W\d_][\w'’-]{0,40}){0,6}\.?|&|@|:"
+)
+_SENTENCE_END = re.compile(r"[.!?…\n]|[^\w\s,;:'’&@()\"-]")  # punctuation or emoji
+# Small words that join the capitalized words of one name: "Finch & Partners",
+# "Bank of Ireland", "Jan van der Berg", "Ferreira e Filhos".
+CONNECTORS = word_set("& and of the for de di da du del della la le van von der den ten ter y e et und")
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Words around a run that point at it as the name sought, or away from it."""
+
+    before: frozenset[str]  # "My name is ...", "I work at ..."
+    after: frozenset[str]  # "... here", "... speaking"
+    against: frozenset[str]  # right before: another kind of name ("from Acme" is no person)
+
+
+PERSON = Cues(
+    before=word_set("is am i'm im called me to : it's its this"),
+    after=word_set("here speaking from at with"),
+    against=word_set("at @ from with for"),
+)
+COMPANY = Cues(
+    before=word_set("at @ for with from represent is called : we're it's its are"),
+    after=frozenset(),
+    against=word_set("i'm im am me"),
+)
+# Capitalized only because they start a sentence, or pleasantries: never a name alone.
+FUNCTION_WORDS = word_set(
+    """
+    i i'm im i'd i'll i've we we're we'd we'll our ours my mine me you you're your it it's its
+    this that these those there here he she they them their his her hi hello hey hiya yo
+    thanks thank cheers sure yes yeah yep ok okay no nope of course well so and but or if as
+    at by for from in on to with what who whom which when where why how please sorry great
+    good nice happy glad just also again long story short basically honestly actually
+    let let's of the a an all any some every each both one dear best regards kind sincerely
+    oh ah ahh um umm uh hmm hm lol haha sry soz sorry btw fyi ty thx tbh ps
+    """
+)
+_ABBREVIATED = re.compile(r"^(?:[^\W\d_]\.){2,}$")  # "K.K.", "S.A."
+
+
+@dataclass(frozen=True)
+class Run:
+    """Capitalized words read as one name, with how strongly the text points at it."""
+
+    text: str
+    start: int
+    end: int
+    score: int
+
+
+def _is_capitalized(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        word, start, end = m.group(), m.start(), m.end()
+        initial = len(word) == 2 and word[0].isupper()  # "J." in "J. R. R. Tolkien"
+        if word.endswith(".") and not (initial or _ABBREVIATED.match(word) or "." in word[:-1]):
+            word, end = word[:-1], end - 1  # a full stop, not part of "K.K."
+        out.append((word, start, end))
+    return out
+
+
+def _sentence_start(text: str, at: int) -> bool:
+    before = text[:at].rstrip(" \t,;-\"'(")
+    return not before or bool(_SENTENCE_END.match(before[-1]))
+
+
+def capitalized_runs(text: str, cues: Cues) -> list[Run]:
+    """Every run of capitalized words in `text`, best first (ties: the earlier)."""
+    tokens = _tokens(text)
+    runs: list[Run] = []
+    i = 0
+    while i < len(tokens):
+        word, start, end = tokens[i]
+        if not _is_capitalized(word):
+            i += 1
+            continue
+        j = i + 1
+        last = i
+        while j < len(tokens):
+            nxt, nstart, _ = tokens[j]
+            gap = text[tokens[j - 1][2] : nstart]
+            if gap.strip():  # a comma, a full stop, an emoji: the name ends
+                break
+            if _is_capitalized(nxt) or nxt in ("&",):
+                last = j
+            elif nxt.lower() not in CONNECTORS:
+                break
+            j += 1
+        words = [t[0] for t in tokens[i : last + 1]]
+        run_end = tokens[last][2]
+        score = 0
+        before = tokens[i - 1][0].lower() if i else ""
+        after = tokens[last + 1][0].lower() if last + 1 < len(tokens) else ""
+        adjacent = not text[tokens[i - 1][2] : start].strip(" :") if i else False
+        if adjacent and before in cues.before:
+            score += 4
+        elif adjacent and before in cues.against:
+            score -= 2
+        if after in cues.after:
+            score += 3
+        lone_opener = (
+            len(words) == 1
+            and _sentence_start(text, start)
+            and last + 1 < len(tokens)
+            and not text[run_end : tokens[last + 1][1]].strip()
+            and not _is_capitalized(tokens[last + 1][0])
+            and after not in cues.after
+        )
+        if lone_opener:  # "Happy to help": a sentence's first word, not a name
+            score -= 3
+        if all(w.lower() in FUNCTION_WORDS for w in words):
+            score -= 10
+        runs.append(Run(text[start:run_end], start, run_end, score))
+        i = last + 1
+    return sorted(runs, key=lambda r: (-r.score, r.start))
+
+
+def has_capitals(text: str, cues: Cues) -> bool:
+    """The visitor capitalized something other than the first word of a sentence, or
+    typed a name in capitals: the runs are worth reading."""
+    return any(r.score > -3 for r in capitalized_runs(text, cues))
