@@ -4,6 +4,9 @@
 set -euo pipefail
 # TensorFlow (inside Rasa) is chatty about missing GPUs: keep its warnings and errors only.
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+# The data stays here: Rasa's telemetry and crash reports (Sentry) are off, and offline
+# they only added retries to every crash.
+export RASA_TELEMETRY_ENABLED="${RASA_TELEMETRY_ENABLED:-false}"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${LEADBOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/leadbot}"

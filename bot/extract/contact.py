@@ -17,7 +17,14 @@ from collections.abc import Callable
 
 from bot.extract._text import clean_spaces, is_noise, normalize, word_set
 from bot.extract.authority import tables as role_tables
-from bot.extract.proper_names import COMPANY, FUNCTION_WORDS, PERSON, Cues, capitalized_runs, has_capitals
+from bot.extract.proper_names import (
+    COMPANY,
+    FUNCTION_WORDS,
+    PERSON,
+    Cues,
+    capitalized_runs,
+    has_capitals,
+)
 
 SELF_EMPLOYED = "Self-employed"
 
@@ -25,7 +32,8 @@ SELF_EMPLOYED = "Self-employed"
 
 _GREETING = r"(?:(?:hi|hello|hey|sure|ok|okay|yes|yeah|yep|well|so)\b[\s,.!:-]*)*"
 _NAME_LEAD_IN = re.compile(
-    _GREETING + r"(?:(?:my\s+(?:full\s+|first\s+)?n[a-z]{1,4}(?:'s|\s+is)?|(?:the\s+)?name(?:'s|\s+is)"
+    _GREETING
+    + r"(?:(?:my\s+(?:full\s+|first\s+)?n[a-z]{1,4}(?:'s|\s+is)?|(?:the\s+)?name(?:'s|\s+is)"
     r"|(?:you're|you\s+are|ur)\s+(?:talking|speaking|chatting)\s+(?:to|with)"
     r"|name\s*:|i'm\s+called|i\s+am\s+called|i'm|i\s+am|im|this\s+is|it's|it\s+is|its"
     r"|(?:you\s+can\s+|they\s+|people\s+|just\s+)?call\s+me|i\s+go\s+by)\s*:?\s+)?",
@@ -126,7 +134,9 @@ def _without_emoji(text: str) -> str:
 
 
 # Emoticons and pictographs a visitor adds to an answer (":)", "👋").
-_EMOJI = re.compile(r"(?<!\w)[:;=8][-']?[()dpDP/\\|3]+(?!\w)|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]+")
+_EMOJI = re.compile(
+    r"(?<!\w)[:;=8][-']?[()dpDP/\\|3]+(?!\w)|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]+"
+)
 
 
 def _clean_name(text: str) -> str | None:

@@ -86,6 +86,9 @@ CURRENCIES: dict[str, str] = {
     "₹": "INR",
     "inr": "INR",
     "rupees": "INR",
+    "rupee": "INR",
+    "rs": "INR",
+    "rs.": "INR",
     "sek": "SEK",
     "nok": "NOK",
     "dkk": "DKK",
@@ -230,12 +233,18 @@ BUDGET_TALK = phrase_regex(
     )
 )
 
+# Typos repaired before reading: number words, and the period and currency words people
+# misspell ("montly", "anually", "dolars").
+BUDGET_VOCABULARY = NUMBER_VOCABULARY | frozenset(
+    {"monthly", "month", "months", "yearly", "annually", "annual", "dollars", "euros", "pounds"}
+)
+
 PERIODS: tuple[tuple[Period, re.Pattern[str]], ...] = (
     (
         "month",
         re.compile(
             r"(?:\bper|\ba|\beach|\bevery|/)\s*(?:month|mo|mth|mnth)s?\b|\bmonthly\b"
-            r"|\bp/?m\b|/\s*m\b|\bmrr\b"
+            r"|\bp/?m\b|/\s*m\b|\bmrr\b|\bpcm\b|\bper\s+calendar\s+month\b"
         ),
     ),
     (
@@ -414,7 +423,7 @@ def _period(norm: str, start: int, end: int) -> Period | None:
 def parse_budget(text: str) -> Budget | None:
     """Read a budget answer. None only when the text says nothing about a budget."""
     raw = text.strip()
-    norm = fix_typos(normalize(raw), NUMBER_VOCABULARY)
+    norm = fix_typos(normalize(raw), BUDGET_VOCABULARY)
     if is_noise(norm):
         return None
     items = _items(norm, _figures(norm))

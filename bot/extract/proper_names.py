@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from bot.extract._text import word_set
 
 # A word: letters first, then letters, digits, apostrophes, hyphens, inner dots ("K.K").
-_TOKEN = re.compile(
-    r"(?<![\w'’-])[^\W\d_][\w'’-]{0,40}(?:\.[^\W\d_][\w'’-]{0,40}){0,6}\.?|&|@|:"
-)
+_TOKEN = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]{0,40}(?:\.[^\W\d_][\w'’-]{0,40}){0,6}\.?|&|@|:")
 _SENTENCE_END = re.compile(r"[.!?…\n]|[^\w\s,;:'’&@()\"-]")  # punctuation or emoji
 # Small words that join the capitalized words of one name: "Finch & Partners",
 # "Bank of Ireland", "Jan van der Berg", "Ferreira e Filhos".
-CONNECTORS = word_set("& and of the for de di da du del della la le van von der den ten ter y e et und")
+CONNECTORS = word_set(
+    "& and of the for de di da du del della la le van von der den ten ter y e et und"
+)
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def capitalized_runs(text: str, cues: Cues) -> list[Run]:
     runs: list[Run] = []
     i = 0
     while i < len(tokens):
-        word, start, end = tokens[i]
+        word, start, _ = tokens[i]
         if not _is_capitalized(word):
             i += 1
             continue

@@ -6,9 +6,11 @@ shapes cheaply; dateparser reads explicit calendar dates ("by 15 March", "03/15/
 "next friday"), and only after the tables found nothing, because it is the slow part.
 
 Decisions (one reading for every named period, so answers compare fairly):
-* A named period (month, quarter, half, season, year) is a deadline: its *end* counts
-  ("by March" -> 31 March; "Q2" -> 30 June; "end of summer" -> 31 August), except
-  "before X", which means X's first day ("before 2028" -> 1 January 2028).
+* A named period said as a deadline counts by its *end* ("by March" -> 31 March, "end of
+  summer" -> 31 August); "before X" means X's first day ("before 2028" -> 1 January 2028);
+  said plainly ("Q2", "next month", "in January") it means "sometime in it": its middle,
+  as for a whole year below. Its end read "next month" as two months away, which is not
+  what people who say it mean.
   Qualifiers move the point: "start/beginning of" -> first day, "early" -> a quarter of the
   way in, "mid" -> halfway, "late/end of/by" -> last day.
 * A whole *other* year said without a qualifier ("next year", "in 2027") means its middle
@@ -292,9 +294,14 @@ _QUALIFIERS: dict[str, Qualifier] = {
 }
 
 
-def _point(interval: Interval, qualifier: str | None, default: Qualifier) -> dt.date:
-    """The day a qualifier picks in a period (see the module docstring)."""
+def _point(
+    interval: Interval, qualifier: str | None, default: Qualifier, today: dt.date
+) -> dt.date:
+    """The day a qualifier picks in a period (see the module docstring). "Early" and "mid"
+    count in what is left of a period already under way ("this quarter" is not past)."""
     start, end = interval
+    if _QUALIFIERS.get(qualifier or "", default) in ("early", "mid"):
+        start = max(start, min(today, end))
     q = _QUALIFIERS.get(qualifier or "", default)
     span = (end - start).days
     if q == "start":
@@ -312,7 +319,13 @@ def _qualifier(m: re.Match[str], norm: str) -> str | None:
     if groups.get("q"):
         return groups["q"]
     prefix = norm[: m.start()] + (groups.get("prep") or groups.get("by") or "")
-    return "start" if re.search(r"\bbefore\s*$", prefix) else None
+    if re.search(r"\bbefore\s*$", prefix):
+        return "start"
+    if re.search(
+        r"\b(?:by|until|till|til|latest|no\s+later\s+than|deadline(?:\s+is)?)\s*$", prefix
+    ):
+        return "end"
+    return None
 
 
 def _year_of(m: re.Match[str], today: dt.date) -> int | None:
@@ -403,7 +416,7 @@ def _quarter(norm: str, today: dt.date) -> float | None:
     if not _valid_year(year, today):
         return None
     interval = _next_occurrence(lambda y: _quarter_interval(y, quarter), today, year)
-    return _months_between(today, _point(interval, _qualifier(m, norm), "end"))
+    return _months_between(today, _point(interval, _qualifier(m, norm), "mid", today))
 
 
 def _half(norm: str, today: dt.date) -> float | None:
@@ -421,7 +434,7 @@ def _half(norm: str, today: dt.date) -> float | None:
         return dt.date(y, 7, 1), dt.date(y, 12, 31)
 
     interval = _next_occurrence(make, today, year)
-    return _months_between(today, _point(interval, _qualifier(m, norm), "end"))
+    return _months_between(today, _point(interval, _qualifier(m, norm), "mid", today))
 
 
 def _current_quarter(today: dt.date) -> int:
@@ -443,7 +456,7 @@ def _relative_period(norm: str, today: dt.date) -> float | None:
             index = today.year * 4 + _current_quarter(today) - 1 + ahead
             year, q0 = divmod(index, 4)
             interval = _quarter_interval(year, q0 + 1)
-        return _months_between(today, _point(interval, _qualifier(m, norm), "end"))
+        return _months_between(today, _point(interval, _qualifier(m, norm), "mid", today))
     m = END_OF_PERIOD.search(norm)
     if m:
         per = (
@@ -487,7 +500,7 @@ def _month(norm: str, today: dt.date) -> float | None:
         if not _valid_year(year, today):
             continue
         interval = _next_occurrence(_month_interval(month), today, year)
-        return _months_between(today, _point(interval, _qualifier(m, norm), "end"))
+        return _months_between(today, _point(interval, _qualifier(m, norm), "mid", today))
     return None
 
 
@@ -505,7 +518,7 @@ def _season(norm: str, today: dt.date) -> float | None:
     if not _valid_year(year, today):
         return None
     interval = _next_occurrence(make, today, year, skip_current=m.group("rel") == "next")
-    return _months_between(today, _point(interval, _qualifier(m, norm), "end"))
+    return _months_between(today, _point(interval, _qualifier(m, norm), "mid", today))
 
 
 def _year(norm: str, today: dt.date) -> float | None:
@@ -522,7 +535,7 @@ def _year(norm: str, today: dt.date) -> float | None:
         return None
     default: Qualifier = "end" if year == today.year or m.group("by") else "mid"
     interval = (dt.date(year, 1, 1), dt.date(year, 12, 31))
-    return _months_between(today, _point(interval, _qualifier(m, norm), default))
+    return _months_between(today, _point(interval, _qualifier(m, norm), default, today))
 
 
 @lru_cache(maxsize=8)

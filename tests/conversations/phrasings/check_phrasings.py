@@ -251,9 +251,7 @@ class Checker:
             grand["heldout"] += held
             grand["dev"] += dev
             grand["dev2"] += dev2
-            lines.append(
-                f"{file:<12} {category:<20} {held:>7} {dev:>5} {held + dev:>6} {dev2:>5}"
-            )
+            lines.append(f"{file:<12} {category:<20} {held:>7} {dev:>5} {held + dev:>6} {dev2:>5}")
         total = grand["heldout"] + grand["dev"]
         share = grand["heldout"] / total if total else 0.0
         lines.append(

@@ -46,6 +46,13 @@ ABSOLUTE_DATE = re.compile(
     r"|\b20\d\d\b|\bnext year\b|\bend of (?:the )?year\b",
     re.I,
 )
+# Any mention of a currency, so an amount without one is told apart (see _check_budget).
+NAMES_A_CURRENCY = re.compile(
+    r"[$€£¥₹]|\b(?:usd|eur|gbp|inr|aud|cad|chf|jpy|sek|nok|dkk|zar|brl|mxn|sgd|nzd)\b"
+    r"|dollar|dolar|euro|pound|quid|buck"
+    r"|rupee|\brs\b|yen|franc|krona|krone|real|reais|peso|rand",
+    re.I,
+)
 NEED_LEVEL: Mapping[str, NeedLevel] = {"strong": "concrete", "some": "vague", "none": "none"}
 CHECKED_SLOTS: tuple[str, ...] = (
     "need",
@@ -193,7 +200,10 @@ def _check_budget(stored: Mapping[str, Any], fact: Fact | None, default: str) ->
         ok = stored.get("status") == "none" or stored.get("amount") == 0
         return SlotCheck("budget", ok, "none (0)", shown)
     currency = value.get("currency")
-    currencies = {currency} if currency else {None, default}
+    # The phrasings give the rubric's default currency to an amount that names none
+    # ("15 grand" -> USD): stored without a currency, the rubric reads it the same way.
+    said_none = currency == default and not NAMES_A_CURRENCY.search(fact.text)
+    currencies = {currency} if currency and not said_none else {None, default}
     ok = (
         stored.get("status") == "amount"
         and _close(stored.get("amount"), value["amount"], AMOUNT_TOLERANCE)

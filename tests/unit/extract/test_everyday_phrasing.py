@@ -95,7 +95,7 @@ def test_not_knowing_the_budget_is_unknown_never_zero(text: str) -> None:
         ("nxt wk", 0.2),
         ("in 3 wks", 0.7),
         ("in two monhts", 2.0),
-        ("this qtr", 1.0),
+        ("this qtr", 0.5),
         ("tmrw", 0.0),
         ("b4 xmas", 0.8),
         ("before christmas", 0.8),
