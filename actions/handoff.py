@@ -79,7 +79,9 @@ def visitor_zone(tracker: Tracker) -> ZoneInfo | None:
 def zone_reply(tracker: Tracker, now: datetime | None = None) -> ZoneReading | None:
     """The zone the visitor's last message names, read only while slots are on offer in a
     zone we guessed (no browser zone): the answer to "tell me your city's time zone"."""
-    if browser_zone(tracker) is not None or not tracker.get_slot("offered_slots"):
+    if browser_zone(tracker) is not None or tracker.get_slot("booking_status") != "offered":
+        return None
+    if not tracker.get_slot("offered_slots"):
         return None
     return read_zone(last_visitor_message(tracker).text, now or services().clock.now())
 
