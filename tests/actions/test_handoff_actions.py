@@ -406,3 +406,14 @@ async def test_across_the_dst_gap_the_named_zone_shows_the_right_hour(
     start = datetime.fromisoformat(offered[0])
     assert start.astimezone(ZoneInfo("America/New_York")).hour == 4
     assert start.astimezone(ZoneInfo("Europe/Paris")).hour == 9
+
+
+async def test_once_booked_a_zone_in_words_changes_nothing(
+    svc: Services, domain: dict[str, Any]
+) -> None:
+    offered = await _guessed_offer(domain)
+    dispatcher = CollectingDispatcher()
+    tracker = _reply("no, I'm in London", "deny", offered, booking_status="booked")
+    events = await ActionDeclineBooking().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_booking_declined"]
+    assert _slots(events) == {"booking_status": "declined"}
