@@ -21,12 +21,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.services import services
-from actions.tracker_tools import last_visitor_message
+from actions.tracker_tools import VisitorMessage, last_visitor_message
 from bot.bootstrap import Services
 from bot.handoff.reps import Rep, zone_or_none
 from bot.handoff.routing import country_of_zone
 from bot.handoff.service import BusyByRep, book, offer_slots, request_human
-from bot.handoff.wording import parse_day, slot_label
+from bot.handoff.wording import parse_day, slot_label, which_zone, zone_label, zone_switched
+from bot.handoff.zone_text import ZoneReading, read_zone, without
 from bot.leads.service import StoredHook
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ logger = logging.getLogger(__name__)
 ORDINALS = {"first": 0, "1st": 0, "one": 0, "second": 1, "2nd": 1, "two": 1, "third": 2,
             "3rd": 2, "three": 2, "last": 2}  # fmt: skip
 ROUNDS_BEFORE_ASKING_A_DAY = 2
+# The zone the visitor named in words, when the browser sent none (an IANA name).
+VISITOR_ZONE_SLOT = "visitor_time_zone"
 
 
 def lead_stored_hook(svc: Services) -> StoredHook:
@@ -41,7 +44,7 @@ def lead_stored_hook(svc: Services) -> StoredHook:
     return svc.lead_stored_hook()
 
 
-def visitor_zone(tracker: Tracker) -> ZoneInfo | None:
+def browser_zone(tracker: Tracker) -> ZoneInfo | None:
     """The widget sends the browser's IANA zone as message metadata `time_zone`."""
     for event in reversed(tracker.events):
         if event.get("event") == "user":
@@ -49,6 +52,38 @@ def visitor_zone(tracker: Tracker) -> ZoneInfo | None:
             if zone is not None:
                 return zone
     return None
+
+
+def named_zone(tracker: Tracker) -> ZoneInfo | None:
+    """The zone the visitor named ("I'm in London"), kept in the `visitor_time_zone` slot.
+    Read from the slot events too: a slot domain.yml does not declare keeps its event in
+    the tracker but no value."""
+    value = tracker.get_slot(VISITOR_ZONE_SLOT)
+    if value is None:
+        value = next(
+            (
+                e.get("value")
+                for e in reversed(tracker.events)
+                if e.get("event") == "slot" and e.get("name") == VISITOR_ZONE_SLOT
+            ),
+            None,
+        )
+    return zone_or_none(value) if isinstance(value, str) else None
+
+
+def visitor_zone(tracker: Tracker) -> ZoneInfo | None:
+    """The browser's zone, else the one the visitor named; None: we don't know it."""
+    return browser_zone(tracker) or named_zone(tracker)
+
+
+def zone_reply(tracker: Tracker, now: datetime | None = None) -> ZoneReading | None:
+    """The zone the visitor's last message names, read only while slots are on offer in a
+    zone we guessed (no browser zone): the answer to "tell me your city's time zone"."""
+    if browser_zone(tracker) is not None or tracker.get_slot("booking_status") != "offered":
+        return None
+    if not tracker.get_slot("offered_slots"):
+        return None
+    return read_zone(last_visitor_message(tracker).text, now or services().clock.now())
 
 
 async def _busy(svc: Services, *, fresh: bool) -> BusyByRep:
@@ -76,9 +111,9 @@ def _offer(
 ) -> list[dict[str, Any]]:  # fmt: skip
     shown = zone or rep.zone
     where = (
-        f"your time ({shown.key})"
+        f"your time ({zone_label(shown)})"
         if zone
-        else f"{shown.key} time (tell me your city's time zone if that's not yours)"
+        else f"{zone_label(shown)} time (tell me your city's time zone if that's not yours)"
     )
     dispatcher.utter_message(
         response=response,
@@ -98,6 +133,33 @@ def _declined(
 ) -> list[dict[str, Any]]:
     dispatcher.utter_message(response=response, **values)
     return [SlotSet("booking_status", "declined")]
+
+
+def _offered(tracker: Tracker) -> list[datetime]:
+    return [datetime.fromisoformat(s) for s in tracker.get_slot("offered_slots") or []]
+
+
+def _reshow(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reading: ZoneReading
+) -> list[dict[str, Any]]:
+    """The same slots again, in the zone the visitor named ("Here are the times in
+    Europe/London time."); when their words fit several zones, the question which one."""
+    if reading.zone is None:
+        dispatcher.utter_message(text=which_zone(reading.options))
+        return []
+    dispatcher.utter_message(
+        text=zone_switched(reading.zone, reading.options),
+        buttons=_buttons(_offered(tracker), reading.zone),
+    )
+    return [SlotSet(VISITOR_ZONE_SLOT, reading.zone.key)]
+
+
+def _names_only_a_zone(reading: ZoneReading, message: VisitorMessage, now: datetime) -> bool:
+    """ "I'm in London" re-shows the same slots; "thursday afternoon, London time" or
+    "other times (I'm in London)" asks for other slots, shown in that zone."""
+    if reading.zone is None or message.intent == "other_times":
+        return reading.zone is None
+    return parse_day(without(message.text, reading.spans), now, reading.zone) is None
 
 
 class ActionOfferSlots(Action):
@@ -121,17 +183,22 @@ class ActionOfferSlots(Action):
     ) -> list[dict[str, Any]]:
         svc = services()
         now = svc.clock.now()
-        zone = visitor_zone(tracker)
         message = last_visitor_message(tracker)
-        offered = [datetime.fromisoformat(s) for s in tracker.get_slot("offered_slots") or []]
+        offered = _offered(tracker)
+        reading = zone_reply(tracker, now)
+        if reading is not None and _names_only_a_zone(reading, message, now):
+            return _reshow(dispatcher, tracker, reading)
+        zone = reading.zone if reading else visitor_zone(tracker)
+        text = without(message.text, reading.spans) if reading else message.text
+        named = [SlotSet(VISITOR_ZONE_SLOT, zone.key)] if reading and zone else []
         rounds = int(tracker.get_slot("offer_round") or 0)
         after = None
         day = None
         if message.intent == "other_times":
             rounds += 1
             after = max(offered) if offered else None
-        elif message.intent in ("suggest_time", "inform"):
-            day = parse_day(message.text, now, zone or ZoneInfo("UTC"))
+        elif message.intent in ("suggest_time", "inform") or named:
+            day = parse_day(text, now, zone or ZoneInfo("UTC"))
         else:
             rounds = 0
         external = await _busy(svc, fresh=False)
@@ -142,7 +209,7 @@ class ActionOfferSlots(Action):
         )  # fmt: skip
         if offer is None:
             return _declined(dispatcher, "utter_booking_unavailable")
-        events: list[dict[str, Any]] = [SlotSet("offer_round", rounds)]
+        events: list[dict[str, Any]] = [*named, SlotSet("offer_round", rounds)]
         if day is not None and not offer.slots:
             dispatcher.utter_message(response="utter_booking_nothing_then")
             offer = await offer_slots(
@@ -154,13 +221,16 @@ class ActionOfferSlots(Action):
         if message.intent == "other_times" and rounds >= ROUNDS_BEFORE_ASKING_A_DAY:
             dispatcher.utter_message(response="utter_booking_ask_day")
         response = (
-            "utter_booking_more_times" if message.intent == "other_times" else "utter_booking_offer"
+            "utter_booking_more_times"
+            if message.intent == "other_times" or named
+            else "utter_booking_offer"
         )
         return events + _offer(dispatcher, offer.rep, offer.slots, zone, response)
 
 
-def _chosen_start(tracker: Tracker) -> datetime | None:
-    """The button's `slot_start`, else "the first/second/third one" of the slots shown."""
+def _chosen_start(tracker: Tracker, text: str) -> datetime | None:
+    """The button's `slot_start`, else "the first/second/third one" of the slots shown
+    (read in `text`: the message without the words that named a zone)."""
     value = tracker.get_slot("slot_start")
     if value:
         try:
@@ -170,7 +240,7 @@ def _chosen_start(tracker: Tracker) -> datetime | None:
         if start is not None and start.tzinfo is not None:
             return start
     offered = tracker.get_slot("offered_slots") or []
-    words = re.findall(r"[a-z0-9]+", last_visitor_message(tracker).text.lower())
+    words = re.findall(r"[a-z0-9]+", text.lower()[:2000])
     for word in words:
         if word in ORDINALS and ORDINALS[word] < len(offered):
             return datetime.fromisoformat(offered[ORDINALS[word]])
@@ -198,34 +268,39 @@ class ActionBookSlot(Action):
     ) -> list[dict[str, Any]]:
         svc = services()
         now = svc.clock.now()
-        zone = visitor_zone(tracker)
-        start = _chosen_start(tracker)
+        text = last_visitor_message(tracker).text
+        reading = zone_reply(tracker, now)
+        start = _chosen_start(tracker, without(text, reading.spans) if reading else text)
+        if reading is not None and (start is None or reading.zone is None):
+            return _reshow(dispatcher, tracker, reading)
         if start is None:
             dispatcher.utter_message(response="utter_booking_which_slot")
             return []
+        zone = reading.zone if reading else visitor_zone(tracker)
+        named = [SlotSet(VISITOR_ZONE_SLOT, zone.key)] if reading and zone else []
         external = await _busy(svc, fresh=True)
         booking = await book(
             svc.uow(), svc.handoff, tracker.sender_id, start, now,
             visitor_zone=zone.key if zone else None, external=external,
         )  # fmt: skip
         if booking is None:
-            return _declined(dispatcher, "utter_booking_unavailable")
+            return [*named, *_declined(dispatcher, "utter_booking_unavailable")]
         shown = zone or booking.rep.zone
         if not booking.booked:
             if not booking.alternatives:
-                return _declined(dispatcher, "utter_booking_unavailable")
+                return [*named, *_declined(dispatcher, "utter_booking_unavailable")]
             taken = "utter_booking_slot_taken"
             offered = _offer(dispatcher, booking.rep, booking.alternatives, zone, taken)
-            return [SlotSet("slot_start", None), *offered]
+            return [*named, SlotSet("slot_start", None), *offered]
         email = tracker.get_slot("email")
         dispatcher.utter_message(
             response="utter_booking_confirmed",
             rep=booking.rep.name,
-            when=f"{slot_label(start, shown)} ({shown.key})",
+            when=f"{slot_label(start, shown)} ({zone_label(shown)})",
             invite=f"A calendar invite is on its way to {email}." if email else "",
             manage_url=booking.manage_url or "",
         )
-        return [SlotSet("booking_status", "booked"), SlotSet("slot_start", None)]
+        return [*named, SlotSet("booking_status", "booked"), SlotSet("slot_start", None)]
 
 
 class ActionDeclineBooking(Action):
@@ -235,6 +310,14 @@ class ActionDeclineBooking(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        # "no, I'm in London": not a no to a meeting, a no to the zone we guessed
+        try:
+            reading = zone_reply(tracker)
+        except Exception:
+            logger.exception("reading a time zone failed for %s", tracker.sender_id)
+            reading = None
+        if reading is not None:
+            return _reshow(dispatcher, tracker, reading)
         events = _declined(dispatcher, "utter_booking_declined")
         if tracker.get_slot("email"):  # nurture's book-when-ready emails, with consent
             events.append(FollowupAction("nurture_consent_form"))
@@ -251,7 +334,9 @@ def _transcript(tracker: Tracker) -> list[dict[str, Any]]:
 
 
 def _when(opening: datetime | None, zone: ZoneInfo) -> str:
-    return f"{slot_label(opening, zone)} ({zone.key})" if opening else "on the next working day"
+    if opening is None:
+        return "on the next working day"
+    return f"{slot_label(opening, zone)} ({zone_label(zone)})"
 
 
 class ActionRequestHuman(Action):

@@ -1,5 +1,6 @@
 """Slots in words, both ways: "Tue 2 Dec, 10:00" for a button, and a visitor's "thursday
-afternoon" or "tomorrow at 3pm" as a DayFilter on their own clock."""
+afternoon" or "tomorrow at 3pm" as a DayFilter on their own clock; zones in words (the
+visitor's zone is read by bot.handoff.zone_text)."""
 
 from __future__ import annotations
 
@@ -31,8 +32,35 @@ def slot_label(start: datetime, zone: ZoneInfo) -> str:
     return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
 
 
+_ETC_GMT = re.compile(r"Etc/GMT([+-])(\d{1,2})")
+
+
 def zone_label(zone: ZoneInfo) -> str:
-    return str(zone.key)
+    """The IANA name, except the fixed offsets: Etc/GMT-2 is "UTC+2" (POSIX signs)."""
+    key = str(zone.key)
+    match = _ETC_GMT.fullmatch(key)
+    if match:
+        return f"UTC{'-' if match.group(1) == '+' else '+'}{int(match.group(2))}"
+    return "UTC" if key in ("Etc/UTC", "Etc/GMT", "UTC", "GMT") else key
+
+
+def _either(options: list[str]) -> str:
+    return options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}"
+
+
+def zone_switched(zone: ZoneInfo, other_meanings: tuple[str, ...] = ()) -> str:
+    """Said with the same slots re-shown in the zone the visitor named."""
+    text = f"Here are the times in {zone_label(zone)} time."
+    if other_meanings:
+        others = _either([zone_label(ZoneInfo(z)) for z in other_meanings])
+        text += f" If you meant {others}, tell me your city."
+    return text
+
+
+def which_zone(options: tuple[str, ...], most: int = 4) -> str:
+    """Asked when the visitor's words fit several clocks ("I'm in the US")."""
+    shown = [zone_label(ZoneInfo(z)) for z in options[:most]]
+    return f"Which time zone is yours: {_either(shown)}? Your city is enough."
 
 
 def _clock(text: str) -> time | None:
