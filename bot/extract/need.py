@@ -409,15 +409,26 @@ def summarize(text: str) -> str:
     return out[:1].upper() + out[1:]
 
 
+# Where a chatty preamble hands over to the answer: "Long story short: ...", "to fix — ...".
+_PREAMBLE_END = re.compile(r":(?=\s)|\s[-—]+\s|→")
+
+
 def _score(norm: str) -> int:
-    """The concreteness score of the module docstring."""
+    """The concreteness score of the module docstring, of what follows a preamble ("Thanks
+    for asking, some context first. Anyway: ..."): its words are not detail. Hedges count
+    anywhere."""
+    parts = _PREAMBLE_END.split(norm)
+    tail = parts[-1] if len(parts) > 1 and len(parts[-1].split()) >= 3 else norm
+    return _detail_score(tail) - 3 * len(HEDGES.findall(norm))
+
+
+def _detail_score(norm: str) -> int:
     goals = len(GOAL_OR_PAIN.findall(norm))
     specifics = len(SPECIFICS.findall(norm)) + min(2, len(re.findall(r"\d+", norm)))
     words = [w for w in re.findall(r"[^\W\d_][\w'-]*", norm) if w not in _STOPWORDS]
     content = sum(1 for w in words if len(w) >= 3)
     detail = min(3, max(0, (content - 2) // 3))  # 5-7 content words: 1, 8-10: 2, 11+: 3
-    hedges = len(HEDGES.findall(norm))
-    return 2 * min(goals, 2) + specifics + detail - 3 * hedges
+    return 2 * min(goals, 2) + specifics + detail
 
 
 def assess_need(text: str) -> Need | None:
