@@ -53,6 +53,7 @@ class Servers:
             database_url=f"sqlite:///{self.folder}/leads.db",
             rasa_tracker_url=f"sqlite:///{self.folder}/tracker.db",
             spool_dir=self.folder / "spool",
+            mail_dir=self.folder / "mail",
             rasa_urls=(rasa_url,),
             rasa_token=TOKEN,
             greetings=(),

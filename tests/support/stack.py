@@ -110,6 +110,9 @@ def running_stack(model: Path, workdir: Path, env: dict[str, str] | None = None)
         **os.environ,
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SANIC_HOST": "127.0.0.1",
+        # the action server's .eml files and spool stay in this test's folder, never var/
+        "LEADBOT_MAIL_DIR": str(workdir / "mail"),
+        "LEADBOT_SPOOL_DIR": str(workdir / "spool"),
         **(env or {}),
     }
     logs = [workdir / "actions.log", workdir / "rasa.log"]

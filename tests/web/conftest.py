@@ -64,6 +64,7 @@ def make_settings(tmp_path: Path, request: pytest.FixtureRequest) -> Callable[..
             "rasa_tracker_url": f"sqlite:///{tmp_path}/rasa_tracker.db",
             "api_token": TOKEN,
             "spool_dir": tmp_path / "spool",
+            "mail_dir": tmp_path / "mail",  # never the checkout's var/mail
             **changes,
         }
         return Settings(**values)

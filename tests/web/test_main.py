@@ -27,6 +27,7 @@ def _env(tmp_path: Path, **values: str) -> dict[str, str]:
         DATABASE_URL=f"sqlite:///{tmp_path}/leadbot.db",
         RASA_TRACKER_URL=f"sqlite:///{tmp_path}/rasa_tracker.db",
         LEADBOT_SPOOL_DIR=str(tmp_path / "spool"),
+        LEADBOT_MAIL_DIR=str(tmp_path / "mail"),
         LEADBOT_API_TOKEN=TOKEN,
     )
     env.update(values)

@@ -161,6 +161,7 @@ def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         rasa_tracker_url=f"sqlite:///{folder}/rasa_tracker.db",
         api_token=TOKEN,
         spool_dir=folder / "spool",
+        mail_dir=folder / "mail",
     )
     with LiveServer(settings) as server:
         yield server.url
