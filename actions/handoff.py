@@ -7,6 +7,8 @@ messages and slots. Nothing escapes: on any error the visitor gets a kind reply 
 
 from __future__ import annotations
 
+import abc
+
 import asyncio
 import logging
 import re
@@ -162,12 +164,11 @@ def _names_only_a_zone(reading: ZoneReading, message: VisitorMessage, now: datet
     return parse_day(without(message.text, reading.spans), now, reading.zone) is None
 
 
-class ActionOfferSlots(Action):
-    """Three slots as buttons, "other times" (the next three; after two rounds it also
-    asks for a day), or the slots a free-text day ("thursday afternoon") allows."""
+class _BookingAction(Action, abc.ABC):
+    """A step of the booking whose failure (database, calendar feed, a bug) the visitor
+    sees as an apology and the email follow-up, never as a silent bot."""
 
-    def name(self) -> str:
-        return "action_offer_slots"
+    doing = "booking"  # for the log: "<doing> failed for <conversation>"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -175,8 +176,23 @@ class ActionOfferSlots(Action):
         try:
             return await self._run(dispatcher, tracker)
         except Exception:
-            logger.exception("offering slots failed for %s", tracker.sender_id)
+            logger.exception("%s failed for %s", self.doing, tracker.sender_id)
             return _declined(dispatcher, "utter_booking_error")
+
+    @abc.abstractmethod  # abstract: rasa_sdk registers no abstract class as an action
+    async def _run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[dict[str, Any]]: ...
+
+
+class ActionOfferSlots(_BookingAction):
+    """Three slots as buttons, "other times" (the next three; after two rounds it also
+    asks for a day), or the slots a free-text day ("thursday afternoon") allows."""
+
+    doing = "offering slots"
+
+    def name(self) -> str:
+        return "action_offer_slots"
 
     async def _run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -247,21 +263,14 @@ def _chosen_start(tracker: Tracker, text: str) -> datetime | None:
     return None
 
 
-class ActionBookSlot(Action):
+class ActionBookSlot(_BookingAction):
     """Books the chosen slot (the rep's calendar re-read first); a slot taken meanwhile
     gets a polite offer of the next ones."""
 
+    doing = "booking"
+
     def name(self) -> str:
         return "action_book_slot"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        try:
-            return await self._run(dispatcher, tracker)
-        except Exception:
-            logger.exception("booking failed for %s", tracker.sender_id)
-            return _declined(dispatcher, "utter_booking_error")
 
     async def _run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
