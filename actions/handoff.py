@@ -8,7 +8,6 @@ messages and slots. Nothing escapes: on any error the visitor gets a kind reply 
 from __future__ import annotations
 
 import abc
-
 import asyncio
 import logging
 import re
