@@ -42,6 +42,7 @@ from bot.extract import (
     parse_budget,
     parse_timeline,
 )
+from bot.extract.proper_names import COMPANY, capitalized_runs
 from bot.facts import Authority, Budget, Need, Timeline
 
 FORM_SLOTS: tuple[str, ...] = (
@@ -443,6 +444,8 @@ def _judge_volunteered(answer: Answer) -> Verdict:
             continue
         if answer.slot == "company" and not named_as_a_company(answer.message, text):
             continue
+        if answer.slot == "name" and not named_as_a_person(answer.message, text):
+            continue
         value, detail, _, _ = _parse(dataclasses.replace(answer, text=text))
         if value is not None and _definite(detail):
             return Verdict(slot=answer.slot, value=value, detail=detail)
@@ -470,6 +473,10 @@ def _judge_asked(answer: Answer) -> Verdict:
         if alternative.strip() and alternative.strip() != answer.text.strip():
             value, detail, _, _ = _parse(dataclasses.replace(answer, text=alternative))
     if value is not None:
+        if slot == "budget" and answer.message and answer.message != answer.text:
+            detail = _fuller_budget(answer, detail)
+        if slot == "authority" and answer.message and answer.message != answer.text:
+            detail = _fuller_role(answer, detail)
         return Verdict(slot=slot, value=value, detail=detail)
     if answer.answered_other_slot and not last_chance:
         # The visitor answered something else; ask this question again, no penalty.
@@ -482,6 +489,40 @@ def _judge_asked(answer: Answer) -> Verdict:
         response=rejection or f"utter_invalid_{slot}",
         response_args=args,
         failed=True,
+    )
+
+
+def _fuller_budget(answer: Answer, detail: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The asked budget read in the whole answer when DIET's span left out its currency or
+    period ("3.000" of "3.000€ per year"): the same amount, with what the span lacked."""
+    if not detail or detail.get("status") != "amount":
+        return detail
+    _, whole, _, _ = _parse(dataclasses.replace(answer, text=answer.message))
+    if not whole or whole.get("status") != "amount":
+        return detail
+    same = (whole.get("amount"), whole.get("amount_max")) == (
+        detail.get("amount"),
+        detail.get("amount_max"),
+    )
+    adds = any(whole.get(k) and not detail.get(k) for k in ("currency", "period"))
+    return whole if same and adds else detail
+
+
+def _fuller_role(answer: Answer, detail: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The asked role read in the whole answer when DIET's span cut it short ("Developer"
+    of "Web Developer") or missed it: the whole answer's title when it contains the span's."""
+    if not detail:
+        return detail
+    _, whole, _, _ = _parse(dataclasses.replace(answer, text=answer.message))
+    if not whole or not whole.get("role"):
+        return detail
+    short, full = str(detail.get("role") or "").lower(), str(whole["role"]).lower()
+    if short and (short not in full or short == full):
+        return detail
+    return (
+        {**detail, "role": whole["role"]}
+        if short
+        else {**whole, **{k: v for k, v in detail.items() if k != "role" and v is not None}}
     )
 
 
@@ -506,11 +547,28 @@ _AMOUNT_BEFORE = re.compile(
 )
 
 
+# What introduces a company typed in lower case: "I work at", "we're", "company:". Plain
+# "is", "are", "for" or a comma introduce anything ("mornings are best").
 _COMPANY_CUE = re.compile(
-    r"(?:\b(?:at|from|with|for|of|w/|called|named|is|are|we're|company|companies|employer)"
-    r"|[,:(-])\s*$",
+    r"\b(?:work(?:ing)?\s+(?:at|for|with)|(?:i'?m|i\s+am)\s+(?:at|with|from)|we're|we\s+are"
+    r"|(?:company|employer|firm)(?:'s|\s+is|\s+name\s+is|\s*:)?|called|named|from|at|w/)\s*$",
     re.IGNORECASE,
 )
+# The same for a person's name: "my name is", "I'm", "this is", "call me".
+_PERSON_CUE = re.compile(
+    r"\b(?:name(?:'s|\s+is|\s*:)?|i'?m|i\s+am|this\s+is|call\s+me|it's|signed)\s*$",
+    re.IGNORECASE,
+)
+
+
+def named_as_a_person(message: str, text: str) -> bool:
+    """A name not asked for is taken only when it reads like one: capitalized as typed, or
+    introduced ("i'm sam"). DIET's stray guesses ("contact me via ...") are neither."""
+    said = text.strip()
+    at = message.find(said) if said else -1
+    if at < 0:
+        return False
+    return said[:1].isupper() or bool(_PERSON_CUE.search(message[max(0, at - 20) : at]))
 
 
 def named_as_a_company(message: str, text: str) -> bool:
@@ -521,8 +579,13 @@ def named_as_a_company(message: str, text: str) -> bool:
     at = message.find(said) if said else -1
     if at < 0:
         return False
-    if said[:1].isupper() or said[:1].isdigit():
+    if said[:1].isdigit():
         return True
+    if said[:1].isupper():
+        # Capitalized where a sentence starts ("Bootstrapped, no budget"), or right after
+        # "I'm" (a person), is no sign of a name: there it needs its cue ("at", "we're").
+        run = next((r for r in capitalized_runs(message, COMPANY) if r.start <= at < r.end), None)
+        return run is not None and (run.score >= 4 or (run.score >= 0 and not run.opens_sentence))
     return bool(_COMPANY_CUE.search(message[max(0, at - 20) : at]))
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.extract._text import clean_spaces, is_noise, normalize, word_set
+from bot.extract._text import clean_spaces, is_noise, normalize, one_edit_apart, word_set
 from bot.extract.authority import tables as role_tables
 from bot.extract.proper_names import (
     COMPANY,
@@ -329,8 +329,17 @@ def clean_company(text: str) -> str | None:
     return _pick(text, _clean_company, COMPANY)
 
 
+def _company_word_typos(text: str) -> str:
+    """ "comapny is Acme" -> "company is Acme": the lead-in is then recognized."""
+    return re.sub(
+        r"[^\W\d_]{6,8}",
+        lambda m: "company" if one_edit_apart(m.group().lower(), "company") else m.group(),
+        text,
+    )
+
+
 def _clean_company(text: str) -> str | None:
-    company = clean_spaces(text.replace("’", "'").strip(" \"'"))
+    company = clean_spaces(_company_word_typos(text).replace("’", "'").strip(" \"'"))
     norm = normalize(company).strip(" .!")
     if norm in _SOLO:
         return SELF_EMPLOYED

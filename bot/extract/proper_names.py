@@ -71,6 +71,7 @@ class Run:
     start: int
     end: int
     score: int
+    opens_sentence: bool = False  # its capital may be only the sentence's
 
 
 def _is_capitalized(word: str) -> bool:
@@ -139,7 +140,7 @@ def capitalized_runs(text: str, cues: Cues) -> list[Run]:
             score -= 3
         if all(w.lower() in FUNCTION_WORDS for w in words):
             score -= 10
-        runs.append(Run(text[start:run_end], start, run_end, score))
+        runs.append(Run(text[start:run_end], start, run_end, score, _sentence_start(text, start)))
         i = last + 1
     return sorted(runs, key=lambda r: (-r.score, r.start))
 
