@@ -54,6 +54,9 @@ find_python310() {
 cached_model() {
   local name="$1" config="$2" domain="$3" data="$4" cached out
   cached="$CACHE/models/$name.tar.gz"
+  mkdir -p "$CACHE/models"
+  exec {lock_fd}>"$cached.lock"  # a second checkout training the same inputs waits for the first
+  flock "$lock_fd"
   if [ -f "$cached" ]; then
     say "model $name is in the cache"
   else
@@ -68,5 +71,6 @@ cached_model() {
     cp "$out/$name.tar.gz" "$cached.tmp" && mv "$cached.tmp" "$cached"
     rm -rf "$out"
   fi
+  exec {lock_fd}>&-
   echo "$cached"
 }

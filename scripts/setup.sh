@@ -18,6 +18,11 @@ build_env() {
   local key target
   key="$(printf '%s %s' "$PYVER" "$(hash_files "$ROOT/$lock" "$@")" | sha256sum | cut -c1-16)"
   target="$CACHE/envs/$name-$key"
+  mkdir -p "$CACHE/envs"
+  # Two checkouts set up at once (a worktree, a second terminal) share this cache: the
+  # second waits for the first build instead of installing into the same folder.
+  exec {lock_fd}>"$target.lock"
+  flock "$lock_fd"
   if [ ! -f "$target/.complete" ]; then
     say "building the $name environment ($lock) in $target"
     rm -rf "$target"
@@ -35,6 +40,8 @@ build_env() {
     "$target/bin/python" -m pip check >/dev/null || { "$target/bin/python" -m pip check; rm -rf "$target"; die "the $name environment is inconsistent"; }
     touch "$target/.complete"
   fi
+  flock -u "$lock_fd"
+  exec {lock_fd}>&-
   mkdir -p "$VENV"
   ln -sfn "$target" "$VENV/$name"
 }
@@ -46,6 +53,9 @@ build_env app requirements/app.lock
 # (scripts/spacy_model.py), made once per model and script version, through a stable
 # project-relative link (config.yml names var/spacy/en_core_web_sm).
 lean="$CACHE/spacy/en_core_web_sm-$(hash_files "$ROOT/requirements/spacy-model.txt" "$ROOT/scripts/spacy_model.py")"
+mkdir -p "$CACHE/spacy"
+exec {lock_fd}>"$lean.lock"
+flock "$lock_fd"
 if [ ! -f "$lean/config.cfg" ]; then
   say "preparing the spaCy pipeline for Rasa in $lean"
   mkdir -p "$CACHE/spacy"
@@ -53,6 +63,7 @@ if [ ! -f "$lean/config.cfg" ]; then
   "$RASA_PY" "$ROOT/scripts/spacy_model.py" "$lean" \
     || die "preparing the spaCy pipeline failed (see above)"
 fi
+exec {lock_fd}>&-
 mkdir -p "$ROOT/var/spacy"
 ln -sfn "$lean" "$ROOT/var/spacy/en_core_web_sm"
 say "environments ready: .venv/rasa, .venv/app; spaCy model at var/spacy/en_core_web_sm"
