@@ -10,8 +10,8 @@ first message and one inside the qualification form (where the action server's n
 read it too). Each is sent REPEATS times, to fresh conversations, and its best time kept:
 the machine is shared, and a neighbour's burst is not the message's cost. Reported per
 size: the slowest, what it was, whether it was answered or refused (413 at the door), and
-the CPU that Rasa and the action server spent on it (which busy neighbours don't inflate:
-about the time the message takes on an idle machine), with the most CPU any message took.
+the CPU that Rasa and the action server spent on it, with the most CPU any message took:
+busy neighbours don't inflate it (a tick is 10 ms; TensorFlow may use both cores at once).
 Target: under 200 ms at the cap, and a 100 KB message refused in under 10 ms. A short
 answer in the same contexts is measured first, as the reference for a busy machine.
 
