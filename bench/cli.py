@@ -584,7 +584,7 @@ async def _run(opts: Options, registry: Registry) -> dict[str, Any]:
         if opts.long_messages and "leadbot" in running:
             _say("leadbot: the slowest single message (2, 20 and 100 KB)")
             run = running["leadbot"]
-            run.result["long_messages"] = await long_messages.measure(run.base_url)
+            run.result["long_messages"] = await long_messages.measure(run.base_url, run.pids)
         for run in running.values():
             await finish_system(run)
             results["systems"][run.system] = run.result

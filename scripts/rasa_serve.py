@@ -27,6 +27,13 @@ And two guards, so that one hostile request never takes the site's chat down:
   meaning; any other `ValueError` fails the one request: logged with the conversation id
   (never the text), answered 503.
 
+And one bound on the work a message may cost: NLU reads at most LEADBOT_MAX_MESSAGE_TOKENS
+tokens of it (bot/limits.py; `_bounded_parse`). Under the character cap a message still
+ranged from ~400 tokens of prose to 2,000 of "!!!", and NLU's cost is per token (DIET's
+attention per token squared): 1.2 s for the densest one, while every other visitor waited.
+The message is kept whole (the tracker, the transcript, the actions reading the answer);
+only its beginning is parsed, and its entities' positions hold in the whole text.
+
 Runs in the rasa environment:
 
     .venv/rasa/bin/python scripts/rasa_serve.py run --model ... (any rasa arguments)
@@ -36,6 +43,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import copy
 import functools
 import logging
 import os
@@ -51,9 +59,11 @@ if str(ROOT) not in sys.path:  # bot/limits.py: standard library only, shared wi
     sys.path.insert(0, str(ROOT))
 
 from bot.limits import (  # noqa: E402
+    considered_text,
     has_lone_surrogate,
     is_conversation_id,
     max_message_chars,
+    max_message_tokens,
 )
 
 logger = logging.getLogger("leadbot.rasa_serve")
@@ -253,6 +263,38 @@ def _session_scope(self: Any) -> Iterator[Any]:
         session.close()
 
 
+# --- The bound on NLU's work ------------------------------------------------------------
+
+
+def _bounded_parse(original: Any, max_tokens: int) -> Any:
+    """MessageProcessor._parse_message_with_graph reading at most `max_tokens` tokens of the
+    message (every caller: channels, /model/parse, /conversations/<id>/messages). The parse
+    result keeps the whole text, as an unbounded parse would."""
+
+    def parse_message_with_graph(
+        self: Any, message: Any, tracker: Any, only_output_properties: bool = True
+    ) -> Any:
+        text = message.text
+        considered = considered_text(text, max_tokens) if isinstance(text, str) else text
+        if len(considered) == len(text):
+            return original(self, message, tracker, only_output_properties)
+        bounded = copy.copy(message)
+        bounded.text = considered
+        parse_data = original(self, bounded, tracker, only_output_properties)
+        parse_data["text"] = text
+        logger.info(
+            "NLU read the first %d of %d characters of a message in conversation %s "
+            "(LEADBOT_MAX_MESSAGE_TOKENS=%d)",
+            len(considered),
+            len(text),
+            getattr(message, "sender_id", "?"),
+            max_tokens,
+        )
+        return parse_data
+
+    return parse_message_with_graph
+
+
 # --- Wiring into Rasa's Sanic app ------------------------------------------------------
 
 
@@ -310,20 +352,31 @@ def _patched_configure_app(original: Any, limit: int) -> Any:
     return configure_app
 
 
-def main() -> None:
-    try:
-        limit = max_message_chars(os.environ)
-    except ValueError as error:
-        sys.exit(f"error: {error}")
-
+def install(limit: int, max_tokens: int) -> None:
+    """Our fixes and guards into Rasa (imported here: the rasa environment only)."""
     import rasa.core.run
-    from rasa.__main__ import main as rasa_main
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.processor import MessageProcessor
     from rasa.core.tracker_store import SQLTrackerStore
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     SQLTrackerStore.session_scope = _session_scope  # type: ignore[assignment]
+    MessageProcessor._parse_message_with_graph = _bounded_parse(  # type: ignore[method-assign]
+        MessageProcessor._parse_message_with_graph, max_tokens
+    )
     rasa.core.run.configure_app = _patched_configure_app(rasa.core.run.configure_app, limit)
+
+
+def main() -> None:
+    try:
+        limit = max_message_chars(os.environ)
+        max_tokens = max_message_tokens(os.environ)
+    except ValueError as error:
+        sys.exit(f"error: {error}")
+
+    from rasa.__main__ import main as rasa_main
+
+    install(limit, max_tokens)
     sys.argv = ["rasa", *sys.argv[1:]]
     rasa_main()
 

@@ -7,6 +7,7 @@ Rasa process, and the long message held it for tens of seconds.
 from __future__ import annotations
 
 import json
+import os
 import urllib.error
 import urllib.request
 import uuid
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bot.limits import DEFAULT_MAX_MESSAGE_CHARS
+from bot.limits import DEFAULT_MAX_MESSAGE_CHARS, considered_text, max_message_tokens
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.rasa
@@ -68,6 +69,26 @@ def test_a_message_over_the_limit_is_refused_before_nlu(stack: Stack) -> None:
 def test_a_message_at_the_limit_is_answered(stack: Stack) -> None:
     text = ("we lose leads at night " * 200)[:DEFAULT_MAX_MESSAGE_CHARS]
     assert stack.say(f"at-limit-{uuid.uuid4().hex[:8]}", text)
+
+
+def test_nlu_reads_the_first_tokens_of_a_long_message_and_keeps_it_whole(stack: Stack) -> None:
+    """Under the character cap, 2,000 characters of "!" were 2,000 tokens for NLU (1.2 s of
+    Rasa's one event loop): it reads LEADBOT_MAX_MESSAGE_TOKENS of them. An email address
+    (the regex extractor finds it wherever NLU reads) counts only in that first part."""
+    email = "jane.doe@acme-robotics.example"
+    filler = " !" * 600
+    early, late = f"my email is {email}{filler}", f"hi{filler} my email is {email}"
+    assert len(late) <= DEFAULT_MAX_MESSAGE_CHARS
+    read = len(considered_text(late, max_message_tokens(os.environ)))
+    for text, found in ((early, True), (late, False)):
+        body = json.dumps({"text": text}).encode()
+        status, parsed = post(stack, "/model/parse", body, token=True)
+        assert status == 200
+        assert parsed["text"] == text
+        emails = [e["value"] for e in parsed["entities"] if e["entity"] == "email"]
+        assert (email in emails) is found, emails
+        assert all(e["end"] <= read for e in parsed["entities"])
+    assert stack.say(f"long-{uuid.uuid4().hex[:8]}", late), "a long message is still answered"
 
 
 def test_a_tracker_store_error_fails_that_request_only(stack: Stack) -> None:

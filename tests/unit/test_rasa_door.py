@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from bot.limits import DEFAULT_MAX_MESSAGE_CHARS, max_message_chars
+from bot.limits import (
+    DEFAULT_MAX_MESSAGE_CHARS,
+    DEFAULT_MAX_MESSAGE_TOKENS,
+    TOKEN,
+    considered_text,
+    max_message_chars,
+    max_message_tokens,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DOOR = runpy.run_path(str(ROOT / "scripts" / "rasa_serve.py"), run_name="rasa_serve")
@@ -92,3 +99,89 @@ def test_the_limit_comes_from_one_setting() -> None:
     for bad in ("0", "-3", "lots"):
         with pytest.raises(ValueError, match="LEADBOT_MAX_MESSAGE_CHARS"):
             max_message_chars({"LEADBOT_MAX_MESSAGE_CHARS": bad})
+
+
+# --- How much of a message NLU reads ------------------------------------------------------
+
+
+def tokens(text: str) -> int:
+    return len(TOKEN.findall(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "! " * 1000,
+        "!" * 2000,
+        "1, " * 700,
+        "  x" * 700,
+        "ab\n" * 700,
+        "we lose leads at night because nobody answers " * 45,
+    ],
+)
+def test_nlu_reads_at_most_the_token_bound_of_a_long_message(text: str) -> None:
+    considered = considered_text(text, 256)
+    assert tokens(text) > 256
+    assert tokens(considered) == 256
+    assert text.startswith(considered)  # a prefix: entity positions hold in the whole text
+
+
+def test_a_message_within_the_bound_is_read_whole() -> None:
+    text = "Hi, I'm Sam from Acme; budget about $40k, by Q3. " * 5
+    assert tokens(text) <= 256
+    assert considered_text(text, 256) == text
+    assert considered_text("", 256) == ""
+    assert considered_text("a b c", 3) == "a b c"
+    assert considered_text("a b c d", 3) == "a b c"
+
+
+def test_white_space_that_spacy_keeps_as_a_token_counts_as_one() -> None:
+    assert TOKEN.findall("a  b\tc d\n\ne") == ["a", "  ", "b", "\t", "c", "d", "\n\n", "e"]
+
+
+def test_the_token_bound_comes_from_one_setting() -> None:
+    assert max_message_tokens({}) == DEFAULT_MAX_MESSAGE_TOKENS
+    assert max_message_tokens({"LEADBOT_MAX_MESSAGE_TOKENS": "300"}) == 300
+    for bad in ("0", "-3", "lots"):
+        with pytest.raises(ValueError, match="LEADBOT_MAX_MESSAGE_TOKENS"):
+            max_message_tokens({"LEADBOT_MAX_MESSAGE_TOKENS": bad})
+
+
+class Parsed:
+    """What Rasa's _parse_message_with_graph is given and returns (a stand-in for the NLU
+    graph: the launcher's wrapper is plain Python, tested here on its own; the wiring into
+    Rasa is tested in the rasa environment, tests/unit/test_rasa_serve.py)."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def __call__(self, processor: Any, message: Any, tracker: Any, only: bool = True) -> Any:
+        self.seen.append(message.text)
+        return {"text": message.text, "entities": [{"start": 0, "end": 2, "value": "Hi"}]}
+
+
+class Message:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.sender_id = "conversation-1"
+
+
+def test_the_launcher_gives_nlu_the_bounded_text_and_keeps_the_whole_one() -> None:
+    graph = Parsed()
+    parse = DOOR["_bounded_parse"](graph, 256)
+    text = "Hi " + "! " * 1000
+    message = Message(text)
+    parse_data = parse(None, message, None)
+    assert graph.seen == [considered_text(text, 256)]
+    assert tokens(graph.seen[0]) == 256
+    assert parse_data["text"] == text  # what the tracker's parse data says was said
+    assert message.text == text  # the message itself (the tracker's event) is not cut
+    assert parse_data["entities"] == [{"start": 0, "end": 2, "value": "Hi"}]
+
+
+def test_the_launcher_passes_a_message_within_the_bound_untouched() -> None:
+    graph = Parsed()
+    parse = DOOR["_bounded_parse"](graph, 256)
+    message = Message("I'd like a demo")
+    assert parse(None, message, None)["text"] == "I'd like a demo"
+    assert graph.seen == ["I'd like a demo"]

@@ -187,3 +187,62 @@ def test_a_nul_in_a_sender_id_on_postgresql_fails_the_request_not_the_process() 
     except psycopg.OperationalError as error:
         pytest.skip(f"PostgreSQL not reachable ({str(error).strip()[:80]})")
     run_ok("-c", PG_STORE_CHECK, timeout=300, env={"PG_URL": server})
+
+
+# --- The bound on NLU's work (issue 16) ---------------------------------------------------
+
+BOUND_CHECK = r"""
+import asyncio, runpy, sys
+sys.argv = ["x"]
+module = runpy.run_path("scripts/rasa_serve.py", run_name="rasa_serve")
+from bot.limits import TOKEN
+from rasa.core.channels.channel import UserMessage
+from rasa.core.processor import MessageProcessor
+from rasa.engine.constants import PLACEHOLDER_MESSAGE
+from rasa.shared.nlu.training_data.message import Message
+
+class Graph:
+    # Rasa's NLU graph as the processor runs it: what its first component is given
+    def __init__(self):
+        self.seen = []
+    def run(self, inputs, targets):
+        [message] = inputs[PLACEHOLDER_MESSAGE]
+        self.seen.append(message.text)
+        parsed = Message(
+            data={"text": message.text, "intent": {"name": "inform", "confidence": 1.0},
+                  "entities": []},
+            output_properties={"text", "intent", "entities"},
+        )
+        return {targets[0]: [parsed]}
+
+class Metadata:
+    nlu_target = "nlu"
+
+def processor():
+    p = object.__new__(MessageProcessor)
+    p.graph_runner, p.model_metadata, p.domain, p.http_interpreter = Graph(), Metadata(), None, None
+    return p
+
+async def main():
+    text = "hi" + " !" * 1000  # UserMessage strips white space at the ends
+    before = processor()
+    await before.parse_message(UserMessage(text, sender_id="t"))
+    assert before.graph_runner.seen == [text], "Rasa itself bounds NLU now"
+    module["install"](2000, 256)
+    after = processor()
+    parse_data = await after.parse_message(UserMessage(text, sender_id="t"))
+    [seen] = after.graph_runner.seen
+    assert len(TOKEN.findall(seen)) == 256 and text.startswith(seen), seen[-40:]
+    assert parse_data["text"] == text
+    short = processor()
+    assert (await short.parse_message(UserMessage("hi there", sender_id="t")))["text"] == "hi there"
+    assert short.graph_runner.seen == ["hi there"]
+    print("ok")
+
+asyncio.run(main())
+"""
+
+
+@needs_rasa_env
+def test_the_launcher_bounds_what_rasas_nlu_reads() -> None:
+    run_ok("-c", BOUND_CHECK, timeout=300)
