@@ -15,12 +15,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.tracker_tools import asks_so_far, last_visitor_message, previous_slot_value
 from bot.qualification import (
     DETAIL_SLOTS,
+    FORM_SLOTS,
     MAX_ASKS,
     NO_ANSWER,
     Mention,
@@ -209,10 +211,27 @@ class ValidateQualificationForm(FormValidationAction):
 
 
 class ValidateHandoffForm(ValidateQualificationForm):
-    """The visitor asked for a person: the same judging of the one question (an email)."""
+    """The visitor asked for a person: the same judging of the one question (an email),
+    and of any fact the same message volunteered. rasa_sdk validates only a form's own
+    slots, so without this DIET's stray entity ("... mornings are best" -> company "best.")
+    was stored unjudged by the global from_entity mappings."""
 
     def name(self) -> str:
         return "validate_handoff_form"
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events: list[EventType] = list(
+            await super().get_validation_events(dispatcher, tracker, domain)
+        )
+        own = set(await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain))
+        for slot, value in tracker.slots_to_validate().items():
+            if slot in own or slot not in FORM_SLOTS:
+                continue
+            judged = await getattr(self, f"validate_{slot}")(value, dispatcher, tracker, domain)
+            events.extend(SlotSet(name, judged_value) for name, judged_value in judged.items())
+        return events
 
 
 def _right_after_the_visitor(tracker: Tracker, form: str) -> bool:

@@ -550,8 +550,8 @@ _AMOUNT_BEFORE = re.compile(
 # What introduces a company typed in lower case: "I work at", "we're", "company:". Plain
 # "is", "are", "for" or a comma introduce anything ("mornings are best").
 _COMPANY_CUE = re.compile(
-    r"\b(?:work(?:ing)?\s+(?:at|for|with)|(?:i'?m|i\s+am)\s+(?:at|with|from)|we're|we\s+are"
-    r"|(?:company|employer|firm)(?:'s|\s+is|\s+name\s+is|\s*:)?|called|named|from|at|w/)\s*$",
+    r"\b(?:work(?:ing)?\s+(?:at|for|with)|(?:i'?m|i\s+am)\s+(?:at|with|from)"
+    r"|(?:we're|we\s+are|it's)\s+called|(?:company|employer|firm)(?:'s|\s+is|\s+name\s+is|\s*:)?|called|named|from|at|w/)\s*$",
     re.IGNORECASE,
 )
 # The same for a person's name: "my name is", "I'm", "this is", "call me".

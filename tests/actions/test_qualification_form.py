@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.qualification as qualification_module
 from actions.conversation import ActionExplainWhy
-from actions.qualification import ValidateQualificationForm
+from actions.qualification import ValidateHandoffForm, ValidateQualificationForm
 from tests.support.rasa_objects import make_tracker, responses
 
 FORM = ValidateQualificationForm()
@@ -592,3 +593,37 @@ async def test_a_greeting_with_a_name_is_not_a_need(dispatcher, domain) -> None:
     )
     assert "need" not in slots or slots["need"] is None
     assert slots["requested_slot"] == "need"
+
+
+async def test_a_person_requested_keeps_no_stray_entity_as_a_fact() -> None:
+    """Asked for an email after asking for a person, the visitor adds a remark: DIET's
+    guess that "best." is a company must be judged (and refused), not stored as is."""
+    message = "sam@acme-robotics.io works, mornings are best."
+    tracker = Tracker(
+        sender_id="person-1",
+        slots={"requested_slot": "email", "email": "sam@acme-robotics.io", "company": "best."},
+        latest_message={
+            "text": message,
+            "intent": {"name": "inform", "confidence": 0.9},
+            "entities": [
+                {"entity": "email", "value": "sam@acme-robotics.io", "start": 0, "end": 20},
+                {"entity": "company", "value": "best.", "start": 41, "end": 46},
+            ],
+        },
+        events=[
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "text": message, "parse_data": {"intent": {"name": "inform"}}},
+            {"event": "slot", "name": "email", "value": "sam@acme-robotics.io"},
+            {"event": "slot", "name": "company", "value": "best."},
+        ],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "handoff_form"},
+        latest_action_name="action_listen",
+    )
+    domain = {"forms": {"handoff_form": {"required_slots": ["email"]}}, "slots": {}}
+    events = await ValidateHandoffForm().run(CollectingDispatcher(), tracker, domain)
+    set_slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert set_slots.get("email") == "sam@acme-robotics.io"
+    # The slot as the tracker will hold it: 'best.' stays unless the form clears it.
+    assert set_slots.get("company", tracker.slots["company"]) is None
