@@ -196,11 +196,13 @@ def _child(request: dict[str, Any]) -> None:
 
 def serve(preload: Sequence[str]) -> None:
     """Import the modules and every submodule of the packages among them (as rasa_sdk's
-    `register_package` does at start), then answer requests until the input ends."""
+    `register_package` does at start), but no `__main__` (runpy runs that afresh), then
+    answer requests until the input ends."""
     for name in preload:
         module = importlib.import_module(name)
         for found in pkgutil.walk_packages(getattr(module, "__path__", ()), f"{name}."):
-            importlib.import_module(found.name)
+            if not found.name.endswith(".__main__"):
+                importlib.import_module(found.name)
     running: set[int] = set()
     exited: dict[int, int] = {}  # reaped by a poll, not yet asked for
 
