@@ -8,26 +8,28 @@ a TCP proxy and people erased while the spool drains.
 - The web app, `python -m bot.web`, killed at a random moment after it starts listening:
   its worker drains the lead spool as it starts, so the kill lands before, during or after
   the drain; sometimes the database is cut mid-drain. Meanwhile a person captured earlier
-  is erased, through the killed web app's people API (a kill may cut the erasure off: it
-  is then sent again to a second web app that stays up, as an operator would retry) or
-  through that second one while the first drains.
+  (half the time the one whose lead the drain takes next) is erased, through the killed web
+  app's people API (a kill may cut the erasure off: it is then sent again to a second web
+  app that stays up, as an operator would retry) or through that second one.
 
 Afterwards: every lead whose reply reached "Rasa" (the action server said it is kept) is
 stored, spooled or quarantined; a request the kill cut off left its lead whole or absent;
 no lead, transcript or score is stored twice or half; no spool file is half-written;
-every erased person is nowhere; no server crashed or answered anything but "kept"; no
-connection of a killed process is left open. A final drain (by the web app that stayed
-up) then delivers what is still spooled.
+no row of any table names an erased person; no server crashed or answered anything but
+"kept"; no connection of a killed process is left open. A final drain (by the web app
+that stayed up) then delivers everything still spooled.
 
 Real servers, started cheaply: each start forks from a process that imported the server's
 modules once (tests/support/prewarmed.py) and runs the module exactly as `python -m`
-does. A start then costs ~0.4 s (action server) or ~1.5 s (the web app, which checks its
-migrations first) instead of ~5 s and ~4 s cold, which is what lets 50 kills of real
-servers fit in about two minutes on two busy cores. LEADBOT_FAULT_COLD=1 starts every
-server with a fresh interpreter instead (same loop, about twice as long).
+does. Measured here, a start costs ~0.4 s (action server) or ~1.5 s (the web app, which
+checks its migrations first) instead of ~5 s and ~3.5 s cold: the loop takes 1.5-2
+minutes, against ~3 with LEADBOT_FAULT_COLD=1 (every server a fresh interpreter, same
+loop), more on a busier machine. So all 50 kills are of real servers, split at random
+(seeded) between the two, about 55/45. LEADBOT_FAULT_SEED (15) and LEADBOT_FAULT_KILLS
+(50) change the seed and the number of kills.
 
-The kills are split at random (seeded) between the two, about 55/45.
-LEADBOT_FAULT_SEED (15) and LEADBOT_FAULT_KILLS (50) change the seed and the kills.
+Removing a spool file before its lead commits, or the erasure's file lock, makes this
+test fail (seen: 7 leads lost; 3 erased people back, with seeds 15 and 4).
 """
 
 from __future__ import annotations
@@ -118,18 +120,41 @@ class Servers:
     def log(self, name: str) -> Path:
         return self.logs / f"{name}.log"
 
-    async def listening(self, launcher: Launcher, pid: int, url: str, log: Path) -> None:
-        """Wait until the server answers `url` at all; fail if it exits or never does."""
+    async def start(self, kind: str, name: str) -> tuple[int, str, Path]:
+        """Start the action server or the web app on a free port; (pid, base URL, log)
+        once it answers. A port someone took meanwhile is tried again with another."""
+        launcher = self.actions if kind == "actions" else self.web
+        for attempt in range(3):
+            port = free_port()
+            log = self.log(f"{name}-{attempt}" if attempt else name)
+            if kind == "actions":
+                args = ["--actions", "actions", "--port", str(port)]
+                pid = await launcher.start("rasa_sdk", args, self.env, log)
+                health = "/health"
+            else:
+                env = {**self.env, "LEADBOT_PORT": str(port)}
+                pid = await launcher.start("bot.web", [], env, log)
+                health = "/healthz"
+            base = f"http://127.0.0.1:{port}"
+            if await self.listening(launcher, pid, base + health, log):
+                return pid, base, log
+        pytest.fail(f"{name}: no free port in 3 tries")
+
+    async def listening(self, launcher: Launcher, pid: int, url: str, log: Path) -> bool:
+        """Wait until the server answers `url` at all (True). False if its port was
+        taken; any other exit, or no answer for START_LIMIT_S, fails the test."""
         deadline = time.monotonic() + START_LIMIT_S
         while True:
             try:
                 async with self.session.get(url) as response:
                     await response.read()
-                    return
+                    return True
             except aiohttp.ClientError:
                 pass
             code = await launcher.poll(pid)
             if code is not None:
+                if "address already in use" in tail(log).lower():
+                    return False
                 pytest.fail(f"{log.name}: exited ({code}) while starting:\n{tail(log)}")
             if time.monotonic() > deadline:
                 pytest.fail(f"{log.name}: not listening after {START_LIMIT_S:.0f} s\n{tail(log)}")
@@ -280,8 +305,10 @@ async def test_real_servers_killed_at_random_points_nothing_lost_nothing_resurre
     assert await unwhole_conversations(services) == []  # never half-written, never twice
     assert [e.reason for e in entries] == []  # valid leads: none refused, none half-written
     assert spooled == set()  # the final drain delivered every one
-    assert tally.kills["action_server"] > 0
-    assert tally.kills["web_app"] > 0
+    assert kept, "no lead captured: the loop tested nothing"
+    if KILLS >= 10:
+        assert tally.kills["action_server"] > 0
+        assert tally.kills["web_app"] > 0
     assert sum(tally.kills.values()) >= KILLS
 
 
@@ -290,13 +317,8 @@ async def capture_round(
 ) -> None:
     """Start an action server, send it finished conversations three at a time, kill it."""
     await database.set(up=rng.random() >= 0.3)
-    port = free_port()
-    log = servers.log(f"actions-{tally.rounds}")
-    pid = await servers.actions.start(
-        "rasa_sdk", ["--actions", "actions", "--port", str(port)], servers.env, log
-    )
-    await servers.listening(servers.actions, pid, f"http://127.0.0.1:{port}/health", log)
-    webhook = f"http://127.0.0.1:{port}/webhook"
+    pid, base, log = await servers.start("actions", f"actions-{tally.rounds}")
+    webhook = f"{base}/webhook"
     numbers = itertools.count()
     in_flight: set[str] = set()
 
@@ -358,12 +380,7 @@ async def drain_round(
     """Start a web app (its worker drains the spool at once), erase someone, kill it."""
     await database.set(up=True)  # the web app checks its migrations first: it needs one
     spooled = len(pending(servers.spool))
-    port = free_port()
-    log = servers.log(f"web-{tally.rounds}")
-    env = {**servers.env, "LEADBOT_PORT": str(port)}
-    pid = await servers.web.start("bot.web", [], env, log)
-    base = f"http://127.0.0.1:{port}"
-    await servers.listening(servers.web, pid, f"{base}/healthz", log)
+    pid, base, log = await servers.start("web", f"web-{tally.rounds}")
     erasure = None
     victims = sorted(tally.captured - tally.erased)
     # Half the time the person whose lead the drain has in hand or takes next (the oldest
