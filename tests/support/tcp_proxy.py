@@ -14,6 +14,18 @@ class TcpProxy:
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
+        self.live = 0  # client connections being relayed now
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def settled(self, limit: float) -> bool:
+        """Wait (up to `limit` seconds) until no connection is relayed: every client that
+        died has had its database side closed. False if some are still open."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), limit)
+        except asyncio.TimeoutError:
+            return False
+        return True
 
     async def start(self) -> None:
         """Listen (again) on the same port; the first start picks a free one."""
@@ -39,23 +51,30 @@ class TcpProxy:
             writer.transport.abort()
             return
         self._writers.update({writer, up_writer})
+        self.live += 1
+        self._idle.clear()
         pumps = [
             asyncio.ensure_future(self._pump(reader, up_writer)),
             asyncio.ensure_future(self._pump(up_reader, writer)),
         ]
         self._tasks.update(pumps)
-        # A client that dies (SIGKILL) sends EOF: close the database side at once, as the
-        # kernel would for a direct connection. Waiting for both pumps left the server's
-        # backend open, idle in a transaction whose row locks then stalled every later
-        # writer of the same conversation until its command timeout.
-        await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
-        for pump in pumps:
-            pump.cancel()
-        await asyncio.gather(*pumps, return_exceptions=True)
-        self._tasks.difference_update(pumps)
-        for w in (writer, up_writer):
-            self._writers.discard(w)
-            w.transport.abort()
+        try:
+            # A client that dies (SIGKILL) sends EOF: close the database side at once, as
+            # the kernel would for a direct connection. Waiting for both pumps left the
+            # server's backend open, idle in a transaction whose row locks then stalled
+            # every later writer of the same conversation until its command timeout.
+            await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for pump in pumps:
+                pump.cancel()
+            await asyncio.gather(*pumps, return_exceptions=True)
+            self._tasks.difference_update(pumps)
+            for w in (writer, up_writer):
+                self._writers.discard(w)
+                w.transport.abort()
+            self.live -= 1
+            if self.live == 0:
+                self._idle.set()
 
     @staticmethod
     async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
