@@ -36,6 +36,7 @@ from bot.nurture.models import (
 )
 from bot.nurture.schedule import lead_zone, plan
 from bot.nurture.sequences import SequenceBook
+from bot.outbox.enqueue import wake_workers_in
 
 logger = logging.getLogger(__name__)
 
@@ -210,6 +211,7 @@ async def _enroll(
                 )
             )
         await refresh_lead_nurture(session, lead.id)
+        await wake_workers_in(session)  # the welcome is due now: no wait for the next poll
         return Enrolled("enrolled", sequence.name, enrollment.id)
 
 
@@ -406,6 +408,7 @@ async def refresh_enrolled_leads(session: AsyncSession, lead_ids: Sequence[str])
             select(NurtureStep)
             .where(NurtureStep.enrollment_id.in_(list(steps)))
             .order_by(NurtureStep.position)
+            .execution_options(populate_existing=True)  # the send loop updates in bulk
         )
     ).all():
         steps[step.enrollment_id].append(step)

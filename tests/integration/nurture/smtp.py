@@ -1,7 +1,9 @@
 """A real SMTP server in the test process (aiosmtpd), recording what it accepts.
 
 Recipients listed in `refuse` get that reply at RCPT TO (e.g. "550 5.1.1 no such user",
-"451 4.3.0 try later"), the way a real server bounces or defers them.
+"451 4.3.0 try later"), the way a real server bounces or defers them; those in
+`refuse_data` get it at the end of DATA (nothing is kept); for those in
+`hang_up_after_data` the message is kept and the connection dropped before the reply.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ class Mailbox:
         self.messages: list[EmailMessage] = []
         self.raw: list[bytes] = []  # as received, before any parsing
         self.refuse: dict[str, str] = {}
+        self.refuse_data: dict[str, str] = {}
+        self.hang_up_after_data: set[str] = set()
         self._lock = threading.Lock()
 
     async def handle_RCPT(
@@ -34,11 +38,16 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        for address in envelope.rcpt_tos:
+            if address in self.refuse_data:
+                return self.refuse_data[address]
         message = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(message, EmailMessage)
         with self._lock:
             self.messages.append(message)
             self.raw.append(bytes(envelope.content))
+        if set(envelope.rcpt_tos) & self.hang_up_after_data:
+            server.transport.abort()
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[EmailMessage]:
