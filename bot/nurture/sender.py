@@ -168,6 +168,10 @@ class NurtureSender:
         self.batch = batch
         self.concurrency = concurrency  # messages held at once: one SMTP connection each
         self.lease = lease
+        # Leases are looked at a few times per lease, not on every claim: the look scans
+        # every `sending` entry of the index, dead ones included until vacuum.
+        self._settle_every = lease / 4
+        self._next_settle: datetime | None = None
         self._booking_url = book.booking_link(settings.public_url)
         self._envelope_from = parseaddr(settings.mail_from)[1]
 
@@ -184,7 +188,9 @@ class NurtureSender:
         cancel those a stop rule holds back."""
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            await self._settle_expired_leases(session, now)
+            if self._next_settle is None or now >= self._next_settle:
+                await self._settle_expired_leases(session, now)
+                self._next_settle = now + self._settle_every
             picked = await session.execute(PICK_DUE, {"now": now, "limit": self.batch})
             ids = list(picked.scalars().all())
             if not ids:

@@ -50,11 +50,13 @@ SETTLE_UNSENT = (
     .values(status=PENDING, lease_until=None, claimed_by=None)
 )
 
-# Up to :limit steps due at :now, oldest first, none another worker holds.
+# Up to :limit steps due at :now, oldest first, none another worker holds. (Ordered as
+# the (status, due_at) index is, so the scan stops after :limit rows, even in a backlog
+# of steps all due at the same time.)
 PICK_DUE = (
     select(steps.c.id)
     .where(steps.c.status == PENDING, steps.c.due_at <= bindparam("now"))
-    .order_by(steps.c.due_at, steps.c.id)
+    .order_by(steps.c.due_at)
     .limit(bindparam("limit"))
     .with_for_update(skip_locked=True)
 )
@@ -130,4 +132,9 @@ COMPLETE = (
         ),
     )
     .values(status=COMPLETED, updated_at=bindparam("now"))
+)
+
+# The leads API's `nurture` object (:view) of lead :lead.
+SET_LEAD_NURTURE = (
+    update(leads).where(leads.c.id == bindparam("lead")).values(nurture=bindparam("view"))
 )
