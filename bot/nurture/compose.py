@@ -199,9 +199,14 @@ def envelope_address(address: str) -> str:
 
 
 def make_links(public_url: str, booking_url: str, token: str, mail_from: str) -> Links:
-    address = parseaddr(mail_from)[1] or f"unsubscribe@{sender_domain(mail_from)}"
+    address = _unsubscribe_mailbox(mail_from)
     return Links(
         booking_url=booking_url,
         unsubscribe_url=f"{public_url.rstrip('/')}/nurture/unsubscribe/{token}",
         unsubscribe_mailto=f"mailto:{address}?subject={quote('unsubscribe ' + token)}",
     )
+
+
+@functools.lru_cache(maxsize=8)
+def _unsubscribe_mailbox(mail_from: str) -> str:
+    return parseaddr(mail_from)[1] or f"unsubscribe@{sender_domain(mail_from)}"

@@ -173,7 +173,7 @@ class NurtureSender:
         self._settle_every = lease / 4
         self._next_settle: datetime | None = None
         self._booking_url = book.booking_link(settings.public_url)
-        self._envelope_from = parseaddr(settings.mail_from)[1]
+        self._envelope_from = envelope_address(parseaddr(settings.mail_from)[1])
 
     async def deliver_due(self) -> int:
         claim = await self.claim()
