@@ -158,7 +158,7 @@ class SmtpHandOver:
 
     async def _mail_from(self, sender: str) -> aiosmtplib.SMTP:
         """A connection with MAIL FROM accepted; a kept connection the server closed
-        meanwhile is replaced once."""
+        meanwhile (or is closing: 421) is replaced once."""
         while self._idle:
             smtp = self._idle.pop()
             if not smtp.is_connected:
@@ -167,6 +167,12 @@ class SmtpHandOver:
                 await _mail(smtp, sender)
                 return smtp
             except aiosmtplib.SMTPServerDisconnected:
+                smtp.close()
+                break
+            except aiosmtplib.SMTPResponseException as error:
+                if error.code != 421:  # 421: the server is closing this (idle) connection
+                    await self._reset(smtp)
+                    raise
                 smtp.close()
                 break
             except BaseException:
