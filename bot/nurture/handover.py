@@ -34,8 +34,8 @@ logger = logging.getLogger(__name__)
 
 # What became of one message.
 DELIVERED = "delivered"  # the server answered 250 to the end-of-data mark
-REFUSED = "refused"  # a permanent 5xx (before or after the mark): never delivered
-DEFERRED = "deferred"  # a 4xx, or no connection, before the reply: not delivered
+REFUSED = "refused"  # a permanent 5xx to RCPT, DATA or the mark: a bounce, not delivered
+DEFERRED = "deferred"  # a 4xx, no connection, our sender refused: not delivered, retry
 WITHHELD = "withheld"  # the commit point kept it back: not delivered
 UNCONFIRMED = "unconfirmed"  # the mark went out and no reply came: most likely delivered
 
@@ -127,6 +127,10 @@ class SmtpHandOver:
             smtp.protocol.write(body if body.endswith(b"\r\n") else body + b"\r\n")
             await _flushed(smtp, self.server.timeout)
             return smtp
+        except aiosmtplib.SMTPSenderRefused as error:
+            # Our sender or our account (530: authentication required...): no bounce of
+            # the lead's address; the step is retried, then fails, and the log says why.
+            return Outcome(DEFERRED, f"sender refused: {error.code} {error.message}"[:2000])
         except aiosmtplib.SMTPResponseException as error:
             if smtp is not None:
                 await self._reset(smtp)

@@ -3,7 +3,8 @@
 Recipients listed in `refuse` get that reply at RCPT TO (e.g. "550 5.1.1 no such user",
 "451 4.3.0 try later"), the way a real server bounces or defers them; those in
 `refuse_data` get it at the end of DATA (nothing is kept); for those in
-`hang_up_after_data` the message is kept and the connection dropped before the reply.
+`hang_up_after_data` the message is kept and the connection dropped before the reply;
+`refuse_sender` answers every MAIL FROM (a relay that wants a login, say).
 """
 
 from __future__ import annotations
@@ -29,8 +30,18 @@ class Mailbox:
         self.raw: list[bytes] = []  # as received, before any parsing
         self.refuse: dict[str, str] = {}
         self.refuse_data: dict[str, str] = {}
+        self.refuse_sender: str | None = None  # the reply to every MAIL FROM, if set
         self.hang_up_after_data: set[str] = set()
         self._lock = threading.Lock()
+
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, mail_options: Any
+    ) -> str:
+        if self.refuse_sender is not None:
+            return self.refuse_sender
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any

@@ -357,6 +357,21 @@ async def test_death_inside_the_gap_loses_the_message_but_the_log_names_it_and_n
     assert step.message_id not in smtp_server.mailbox.message_ids()  # at most once
 
 
+async def test_a_refused_sender_is_our_problem_retried_never_a_bounce_of_the_lead(
+    sessions: Sessions, book: SequenceBook, clock: FrozenClock, make_sender: MakeSender,
+    smtp_server: SmtpServer,
+) -> None:  # fmt: skip
+    smtp_server.mailbox.refuse_sender = "530 5.7.0 Authentication required"
+    enrollment_id = await _enrolled(sessions, book, clock)
+    assert await make_sender().deliver_due() == 1
+    step = (await _steps(sessions, enrollment_id))[0]
+    assert (step.status, step.due_at - clock.now()) == ("pending", timedelta(minutes=1))
+    assert "530" in (step.last_error or "")
+    assert (await _enrollment(sessions, enrollment_id)).status == "active"
+    async with sessions() as session:
+        assert (await session.scalars(select(Suppression))).all() == []
+
+
 async def test_a_refusal_at_the_end_of_data_mark_is_a_bounce_and_forgets_the_hand_over(
     sessions: Sessions, book: SequenceBook, clock: FrozenClock, make_sender: MakeSender,
     smtp_server: SmtpServer,
