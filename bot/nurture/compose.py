@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
 from email.utils import format_datetime, formataddr, parseaddr
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-from bot.leads.models import Lead
 from bot.nurture.sequences import NurtureSequence, Step
 
 ONE_CLICK = "List-Unsubscribe=One-Click"
@@ -45,7 +44,32 @@ def new_message_id(enrollment_id: int, step_key: str, mail_from: str) -> str:
     )
 
 
-def lead_fields(lead: Lead, weakest: str | None) -> dict[str, Any]:
+# The lead's columns the templates' fields come from, and the stop rules' (email, meeting).
+LEAD_FACTS = (
+    "name", "email", "company", "need_summary", "need_raw", "budget_raw", "authority_role",
+    "authority_raw", "timeline_raw", "score", "grade", "route", "breakdown", "meeting",
+)  # fmt: skip
+
+
+class LeadFacts(Protocol):
+    """A `Lead`, or a row of its LEAD_FACTS columns (the send loop reads plain rows)."""
+
+    name: str | None
+    email: str | None
+    company: str | None
+    need_summary: str | None
+    need_raw: str | None
+    budget_raw: str | None
+    authority_role: str | None
+    authority_raw: str | None
+    timeline_raw: str | None
+    score: int | None
+    grade: str | None
+    route: str | None
+    breakdown: list[Any] | None
+
+
+def lead_fields(lead: LeadFacts, weakest: str | None) -> dict[str, Any]:
     """What templates see as `lead.*` (bot.nurture.sequences.LEAD_FIELDS)."""
     name = (lead.name or "").strip()
     return {

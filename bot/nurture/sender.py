@@ -87,6 +87,7 @@ from bot.nurture.service import (
     weakest_criterion,
 )
 from bot.nurture.statements import (
+    CLAIMED,
     COMPLETE,
     CONFIRM_LOG,
     LOG_HAND_OVER,
@@ -200,40 +201,45 @@ class NurtureSender:
             await session.execute(
                 TAKE, {"ids": ids, "lease_end": now + self.lease, "worker": self.worker}
             )
-            rows = (
-                await session.execute(
-                    select(NurtureStep, Enrollment, Lead, Suppression.reason)
-                    .join(Enrollment, Enrollment.id == NurtureStep.enrollment_id)
-                    .join(Lead, Lead.id == Enrollment.lead_id)
-                    .outerjoin(Suppression, Suppression.email_key == Lead.email_key)
-                    .where(NurtureStep.id.in_(ids))
-                    .order_by(NurtureStep.due_at, NurtureStep.id)
-                )
-            ).all()
             ready: list[Due] = []
-            for step, enrollment, lead, suppressed in rows:
-                stop = await self._stop_reason(session, enrollment, lead, suppressed)
-                if stop is not None:
-                    step.status = CANCELLED
-                    step.last_error = f"stopped: {stop}"
-                    step.lease_until = None
-                    await refresh_lead_nurture(session, lead.id)
+            for row in await session.execute(CLAIMED, {"ids": ids}):
+                stopped = row.enrollment_status != ACTIVE or not row.email or row.meeting
+                if stopped or row.suppressed is not None:
+                    await self._cancel(session, row.id)  # a stop rule holds it back
                     continue
-                assert lead.email
                 ready.append(
                     Due(
-                        step_id=step.id,
-                        enrollment_id=enrollment.id,
-                        step_key=step.step_key,
-                        message_id=step.message_id,
-                        lead_id=lead.id,
-                        sequence=enrollment.sequence,
-                        address=lead.email,
-                        name=lead.name,
-                        fields=lead_fields(lead, weakest_criterion(lead.breakdown)),
+                        step_id=row.id,
+                        enrollment_id=row.enrollment_id,
+                        step_key=row.step_key,
+                        message_id=row.message_id,
+                        lead_id=row.lead_id,
+                        sequence=row.sequence,
+                        address=row.email,
+                        name=row.name,
+                        fields=lead_fields(row, weakest_criterion(row.breakdown)),
                     )
                 )
             return Claim(len(ids), ready)
+
+    async def _cancel(self, session: AsyncSession, step_id: int) -> None:
+        """The step is not sent: its stop rule is applied (the enrollment stopped for a
+        booking or a suppressed address) and the step cancelled."""
+        row = (
+            await session.execute(
+                select(NurtureStep, Enrollment, Lead, Suppression.reason)
+                .join(Enrollment, Enrollment.id == NurtureStep.enrollment_id)
+                .join(Lead, Lead.id == Enrollment.lead_id)
+                .outerjoin(Suppression, Suppression.email_key == Lead.email_key)
+                .where(NurtureStep.id == step_id)
+            )
+        ).one()
+        step, enrollment, lead, suppressed = row
+        stop = await self._stop_reason(session, enrollment, lead, suppressed)
+        step.status = CANCELLED
+        step.last_error = f"stopped: {stop}"
+        step.lease_until = None
+        await refresh_lead_nurture(session, lead.id)
 
     async def _settle_expired_leases(self, session: AsyncSession, now: datetime) -> None:
         """A worker died holding steps: without a send log row nothing went out (claim them

@@ -12,6 +12,7 @@ import typing
 from sqlalchemy import Table, Text, bindparam, cast, exists, func, insert, select, tuple_, update
 
 from bot.leads.models import Lead
+from bot.nurture.compose import LEAD_FACTS
 from bot.nurture.models import (
     ACTIVE,
     COMPLETED,
@@ -71,6 +72,26 @@ TAKE = (
         claimed_by=bindparam("worker"),
         attempts=steps.c.attempts + 1,
     )
+)
+
+# What the emails of the steps :ids need, their stop rules' inputs included.
+CLAIMED = (
+    select(
+        steps.c.id,
+        steps.c.enrollment_id,
+        steps.c.step_key,
+        steps.c.message_id,
+        enrollments.c.sequence,
+        enrollments.c.status.label("enrollment_status"),
+        enrollments.c.lead_id,
+        suppressions.c.reason.label("suppressed"),
+        *(leads.c[name] for name in LEAD_FACTS),
+    )
+    .join(enrollments, enrollments.c.id == steps.c.enrollment_id)
+    .join(leads, leads.c.id == enrollments.c.lead_id)
+    .outerjoin(suppressions, suppressions.c.email_key == leads.c.email_key)
+    .where(steps.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(steps.c.due_at, steps.c.id)
 )
 
 # The commit point (:ids, :worker, :now): a send log row for each step still :worker's
