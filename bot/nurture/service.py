@@ -395,9 +395,10 @@ async def refresh_enrolled_leads(session: AsyncSession, lead_ids: Sequence[str])
     """`refresh_lead_nurture` for many enrolled leads in three statements (the send loop:
     plain rows, not ORM objects, read and written)."""
     await session.flush()
+    connection = await session.connection()
     enrollments = Enrollment.__table__.c
     latest: dict[str, _EnrollmentView] = {}
-    for enrollment in await session.execute(
+    for enrollment in await connection.execute(
         select(
             enrollments.id,
             enrollments.lead_id,
@@ -414,13 +415,13 @@ async def refresh_enrolled_leads(session: AsyncSession, lead_ids: Sequence[str])
         return
     steps = NurtureStep.__table__.c
     planned: dict[int, list[_StepView]] = {e.id: [] for e in latest.values()}
-    for step in await session.execute(
+    for step in await connection.execute(
         select(steps.enrollment_id, steps.step_key, steps.due_at, steps.sent_at, steps.status)
         .where(steps.enrollment_id.in_(list(planned)))
         .order_by(steps.position)
     ):
         planned[step.enrollment_id].append(step)
-    await session.execute(
+    await connection.execute(
         SET_LEAD_NURTURE,
         [
             {"lead": lead_id, "view": _view(enrollment, planned[enrollment.id])}
