@@ -179,11 +179,13 @@ def main(argv: list[str] | None = None) -> int:
         for number in range(args.rounds):
             order = (1, 2) if number % 2 == 0 else (2, 1)
             for workers in order:
+                sink_before = _cpu_seconds([smtp])
                 rate, cpu = run_round(server, port, workers, args.emails, args.concurrency)
+                sink = (_cpu_seconds([smtp]) - sink_before) / args.emails
                 rates[workers].append(rate)
                 print(
                     f"round {number + 1}: {workers} worker(s): {rate:.0f} emails/s, "
-                    f"worker CPU {cpu * 1000:.2f} ms/email",
+                    f"CPU per email: workers {cpu * 1000:.2f} ms, SMTP sink {sink * 1000:.2f} ms",
                     flush=True,
                 )
     finally:
