@@ -10,7 +10,8 @@ a point of the SMTP conversation, so each kill lands where the test says:
 2. at the end of DATA, once the victim has written the end-of-data marks of its whole
    batch and before the server answers (so before the victim records anything): the
    server has those messages, the send log says they were handed over, and they are
-   never sent again (`unconfirmed`).
+   never sent again (`unconfirmed`, like the earlier batches of the pass it had not
+   recorded yet, at either kill).
 
 The one interval these cannot reach, between a batch's send-log commit and its marks
 leaving the process, is the gap plain SMTP leaves (bot/nurture/sender.py); a death there
