@@ -20,6 +20,7 @@ import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -72,8 +73,13 @@ def _libpq(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def run_round(server: str, smtp_port: int, workers: int, count: int, concurrency: int) -> float:
-    """Emails per second for `count` due steps and `workers` worker processes."""
+def run_round(
+    server: str, smtp_port: int, workers: int, count: int, concurrency: int
+) -> tuple[float, float]:
+    """Emails per second for `count` due steps and `workers` worker processes, and the
+    workers' CPU seconds per email: the rate depends on what else the machine runs, the
+    CPU cost much less. The workers are started (and idle) before the steps are written,
+    so their start-up counts in neither."""
     name = f"leadbot_bench_nurture_{uuid.uuid4().hex[:8]}"
     admin = psycopg.connect(_libpq(server), autocommit=True)
     admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -81,7 +87,6 @@ def run_round(server: str, smtp_port: int, workers: int, count: int, concurrency
     processes: list[subprocess.Popen[bytes]] = []
     try:
         asyncio.run(upgrade_async(url))
-        asyncio.run(_seed(url, count))
         env = {
             **os.environ,
             "DATABASE_URL": url,
@@ -90,25 +95,25 @@ def run_round(server: str, smtp_port: int, workers: int, count: int, concurrency
             "LEADBOT_MAIL_FROM": MAIL_FROM,
         }
         command = [
-            sys.executable,
-            "-m",
-            "bot.nurture.worker",
-            "--idle",
-            "0.2",
-            "--concurrency",
-            str(concurrency),
-        ]
+            sys.executable, "-m", "bot.nurture.worker", "--idle", "0.2",
+            "--concurrency", str(concurrency),
+        ]  # fmt: skip
         for _ in range(workers):
             processes.append(
                 subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
             )
+        _until_listening(admin, name, processes)
+        cpu_before = _cpu_seconds(processes)
+        asyncio.run(_seed(url, count))
         while True:
             left, span = asyncio.run(_progress(url))
             if not left:
-                return count / span if span else float("inf")
+                break
             if any(p.poll() is not None for p in processes):
                 raise RuntimeError("a worker stopped")
             time.sleep(0.5)
+        cpu = (_cpu_seconds(processes) - cpu_before) / count
+        return (count / span if span else float("inf")), cpu
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
@@ -117,6 +122,30 @@ def run_round(server: str, smtp_port: int, workers: int, count: int, concurrency
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
         admin.close()
+
+
+def _until_listening(
+    admin: psycopg.Connection[Any], database: str, processes: list[subprocess.Popen[bytes]]
+) -> None:
+    """Until every worker is up: its LISTEN for new work is in place."""
+    statement = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND query LIKE 'LISTEN%%'"
+    deadline = time.monotonic() + 120
+    while True:
+        row = admin.execute(statement, (database,)).fetchone()
+        if row is not None and row[0] >= len(processes):
+            return
+        if any(p.poll() is not None for p in processes) or time.monotonic() > deadline:
+            raise RuntimeError("a worker did not start")
+        time.sleep(0.1)
+
+
+def _cpu_seconds(processes: list[subprocess.Popen[bytes]]) -> float:
+    """User + system CPU of the processes so far (Linux /proc)."""
+    ticks = 0
+    for process in processes:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,14 +172,22 @@ def main(argv: list[str] | None = None) -> int:
         stderr=subprocess.DEVNULL,
     )
     rates: dict[int, list[float]] = {1: [], 2: []}
+    load = os.getloadavg()[0]
+    print(f"load average before: {load:.2f} on {os.cpu_count()} CPUs (other work slows this)")
     try:
         time.sleep(1.0)
         for number in range(args.rounds):
             order = (1, 2) if number % 2 == 0 else (2, 1)
             for workers in order:
-                rate = run_round(server, port, workers, args.emails, args.concurrency)
+                sink_before = _cpu_seconds([smtp])
+                rate, cpu = run_round(server, port, workers, args.emails, args.concurrency)
+                sink = (_cpu_seconds([smtp]) - sink_before) / args.emails
                 rates[workers].append(rate)
-                print(f"round {number + 1}: {workers} worker(s): {rate:.0f} emails/s", flush=True)
+                print(
+                    f"round {number + 1}: {workers} worker(s): {rate:.0f} emails/s, "
+                    f"CPU per email: workers {cpu * 1000:.2f} ms, SMTP sink {sink * 1000:.2f} ms",
+                    flush=True,
+                )
     finally:
         smtp.send_signal(signal.SIGTERM)
         smtp.wait(timeout=10)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -36,6 +36,8 @@ from bot.nurture.models import (
 )
 from bot.nurture.schedule import lead_zone, plan
 from bot.nurture.sequences import SequenceBook
+from bot.nurture.statements import SET_LEAD_NURTURE
+from bot.outbox.enqueue import wake_workers_in
 
 logger = logging.getLogger(__name__)
 
@@ -210,6 +212,7 @@ async def _enroll(
                 )
             )
         await refresh_lead_nurture(session, lead.id)
+        await wake_workers_in(session)  # the welcome is due now: no wait for the next poll
         return Enrolled("enrolled", sequence.name, enrollment.id)
 
 
@@ -389,37 +392,60 @@ async def nurture_view(session: AsyncSession, lead: Lead) -> dict[str, Any] | No
 
 
 async def refresh_enrolled_leads(session: AsyncSession, lead_ids: Sequence[str]) -> None:
-    """`refresh_lead_nurture` for many enrolled leads in three statements (the send loop)."""
+    """`refresh_lead_nurture` for many enrolled leads in three statements (the send loop:
+    plain rows, not ORM objects, read and written)."""
     await session.flush()
-    latest: dict[str, Enrollment] = {}
-    for enrollment in (
-        await session.scalars(
-            select(Enrollment)
-            .where(Enrollment.lead_id.in_(lead_ids))
-            .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
+    connection = await session.connection()
+    enrollments = Enrollment.__table__.c
+    latest: dict[str, _EnrollmentView] = {}
+    for enrollment in await connection.execute(
+        select(
+            enrollments.id,
+            enrollments.lead_id,
+            enrollments.sequence,
+            enrollments.status,
+            enrollments.stop_reason,
+            enrollments.time_zone,
         )
-    ).all():
+        .where(enrollments.lead_id.in_(lead_ids))
+        .order_by(enrollments.enrolled_at.desc(), enrollments.id.desc())
+    ):
         latest.setdefault(enrollment.lead_id, enrollment)
-    steps: dict[int, list[NurtureStep]] = {e.id: [] for e in latest.values()}
-    for step in (
-        await session.scalars(
-            select(NurtureStep)
-            .where(NurtureStep.enrollment_id.in_(list(steps)))
-            .order_by(NurtureStep.position)
-        )
-    ).all():
-        steps[step.enrollment_id].append(step)
-    if latest:
-        await session.execute(
-            update(Lead),
-            [
-                {"id": lead_id, "nurture": _view(enrollment, steps[enrollment.id])}
-                for lead_id, enrollment in latest.items()
-            ],
-        )
+    if not latest:
+        return
+    steps = NurtureStep.__table__.c
+    planned: dict[int, list[_StepView]] = {e.id: [] for e in latest.values()}
+    for step in await connection.execute(
+        select(steps.enrollment_id, steps.step_key, steps.due_at, steps.sent_at, steps.status)
+        .where(steps.enrollment_id.in_(list(planned)))
+        .order_by(steps.position)
+    ):
+        planned[step.enrollment_id].append(step)
+    await connection.execute(
+        SET_LEAD_NURTURE,
+        [
+            {"lead": lead_id, "view": _view(enrollment, planned[enrollment.id])}
+            for lead_id, enrollment in latest.items()
+        ],
+    )
 
 
-def _view(enrollment: Enrollment, steps: Sequence[NurtureStep]) -> dict[str, Any]:
+class _EnrollmentView(Protocol):
+    id: int
+    sequence: str
+    status: str
+    stop_reason: str | None
+    time_zone: str
+
+
+class _StepView(Protocol):
+    step_key: str
+    due_at: datetime
+    sent_at: datetime | None
+    status: str
+
+
+def _view(enrollment: _EnrollmentView, steps: Sequence[_StepView]) -> dict[str, Any]:
     reason = enrollment.stop_reason or ("completed" if enrollment.status == COMPLETED else None)
     return {
         "sequence": enrollment.sequence,

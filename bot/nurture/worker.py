@@ -4,7 +4,8 @@
     python -m bot.nurture.worker --drain    # send what is due now, then exit
 
 `run_worker` runs any `DueWork` (nurture steps today; the notification outbox can join
-the same loop): it works while there is work and sleeps `idle_seconds` when there is none.
+the same loop): it works while there is work; with none it sleeps until a commit wakes it
+(a new enrollment NOTIFYs on PostgreSQL) or `idle_seconds` pass.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import Clock, SystemClock
 from bot.leads.db import make_engine, make_session_factory
-from bot.mail.transport import transport_from_settings
+from bot.nurture.handover import handover_from_settings
 from bot.nurture.sender import DueWork, NurtureSender, NurtureSettings
 from bot.nurture.sequences import load_sequences
+from bot.outbox.wakeup import TimerWaker, Waker, waker_for
 from bot.settings import DEV_SECRET_KEY, Settings, load_settings
 from bot.signing import Signer
 
@@ -38,12 +40,17 @@ IDLE_SECONDS = 2.0
 async def run_worker(
     work: Sequence[DueWork],
     *,
+    waker: Waker | None = None,
     idle_seconds: float = IDLE_SECONDS,
     stop: asyncio.Event | None = None,
 ) -> None:
     """Deliver due work until `stop` is set (a pass in progress finishes first, so no
-    transaction is cut off); a failed pass is logged and tried again."""
+    transaction is cut off); a failed pass is logged and tried again. With nothing to do
+    it sleeps until `waker` reports a commit that may have made work due (PostgreSQL's
+    NOTIFY at enrollment, bot.outbox.wakeup) or `idle_seconds` pass: steps that fall
+    due later, retries and any missed wake-up are found by that poll."""
     stop = stop or asyncio.Event()
+    waker = waker or TimerWaker()
     while not stop.is_set():
         handled = 0
         for item in work:
@@ -51,9 +58,8 @@ async def run_worker(
                 handled += await item.deliver_due()
             except Exception:  # the database is down, a bug...: log, wait, try again
                 logger.exception("worker pass failed; retrying in %s s", idle_seconds)
-        if not handled:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(stop.wait(), idle_seconds)
+        if not handled and not stop.is_set():
+            await waker.wait(idle_seconds)
 
 
 @dataclass
@@ -74,16 +80,16 @@ def build_sender(
     settings.require_secrets("LEADBOT_SECRET_KEY")
     owned = engine is None
     if engine is None:
-        # Its own pool, one connection per email in flight; no ping per checkout (a broken
-        # connection fails the pass, which is retried).
+        # Its own small pool (a pass runs one transaction at a time); no ping per checkout
+        # (a broken connection fails the pass, which is retried).
         options = {} if settings.database_url.startswith("sqlite") else {
-            "pool_pre_ping": False, "pool_size": concurrency + 2, "max_overflow": 4,
+            "pool_pre_ping": False, "pool_size": 2, "max_overflow": 2,
         }  # fmt: skip
         engine = make_engine(settings.database_url, **options)
     name = parseaddr(settings.mail_from)[0] or "The Leadbot team"
     sender = NurtureSender(
         make_session_factory(engine),
-        transport_from_settings(settings),
+        handover_from_settings(settings),
         load_sequences(settings.sequences_file),
         Signer(settings.secret_key or DEV_SECRET_KEY),
         NurtureSettings(
@@ -98,28 +104,38 @@ def build_sender(
 
 @contextlib.asynccontextmanager
 async def running(
-    work: Sequence[DueWork], idle_seconds: float = IDLE_SECONDS, grace_seconds: float = 30.0
+    work: Sequence[DueWork],
+    database_url: str | None = None,
+    idle_seconds: float = IDLE_SECONDS,
+    grace_seconds: float = 30.0,
 ) -> AsyncIterator[None]:
-    """Run the loop as a task for the life of the block (the web app's cleanup context);
-    on exit the pass in progress may finish (up to `grace_seconds`)."""
+    """Run the loop as a task for the life of the block (the web app's cleanup context),
+    woken by commits to `database_url` (bot.outbox.wakeup: LISTEN on PostgreSQL, the
+    database file on SQLite) as well as every `idle_seconds`; on exit the pass in
+    progress may finish (up to `grace_seconds`)."""
+    waker = await waker_for(database_url) if database_url else TimerWaker()
     stop = asyncio.Event()
     task = asyncio.create_task(
-        run_worker(work, idle_seconds=idle_seconds, stop=stop), name="nurture-worker"
+        run_worker(work, waker=waker, idle_seconds=idle_seconds, stop=stop),
+        name="nurture-worker",
     )
     try:
         yield
     finally:
         stop.set()
+        waker.poke()
         try:
             await asyncio.wait_for(asyncio.shield(task), grace_seconds)
         except asyncio.TimeoutError:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await waker.close()
 
 
 async def _main(drain: bool, concurrency: int, lease: float, idle: float) -> int:
-    worker = build_sender(load_settings(), concurrency=concurrency, lease=timedelta(seconds=lease))
+    settings = load_settings()
+    worker = build_sender(settings, concurrency=concurrency, lease=timedelta(seconds=lease))
     try:
         if drain:
             total = 0
@@ -131,10 +147,11 @@ async def _main(drain: bool, concurrency: int, lease: float, idle: float) -> int
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        async with running([worker.sender], idle_seconds=idle):
+        async with running([worker.sender], settings.database_url, idle_seconds=idle):
             await stop.wait()
         return 0
     finally:
+        await worker.sender.handover.close()
         if worker.engine is not None:
             await worker.engine.dispose()
 

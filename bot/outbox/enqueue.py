@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.leads.unit_of_work import SqlAlchemyUnitOfWork
 from bot.notify.channels import Channel, channel_label, channel_to_dict
@@ -48,6 +49,10 @@ async def enqueue_event(
 async def wake_workers(uow: SqlAlchemyUnitOfWork) -> None:
     """PostgreSQL: NOTIFY, delivered to listening workers when this transaction commits
     (and dropped if it rolls back). SQLite workers watch the database file instead."""
-    session = uow.session
+    await wake_workers_in(uow.session)
+
+
+async def wake_workers_in(session: AsyncSession) -> None:
+    """`wake_workers` for a caller holding a plain session (the nurture enrollment)."""
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})

@@ -68,8 +68,11 @@ async def _nurture_ctx(app: web.Application) -> AsyncIterator[None]:
     if not nurture.run_worker:
         yield
         return
-    async with running([nurture.sender], idle_seconds=nurture.idle_seconds):
+    async with running(
+        [nurture.sender], services.settings.database_url, idle_seconds=nurture.idle_seconds
+    ):
         yield
+    await nurture.sender.handover.close()
 
 
 def _page(title: str, body: Markup, status: int = 200) -> web.Response:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import FrozenClock
 from bot.leads.db import make_engine, make_session_factory
 from bot.leads.models import Consent, Lead
-from bot.mail.transport import SmtpTransport
+from bot.nurture.handover import SmtpHandOver
 from bot.nurture.sender import NurtureSender, NurtureSettings
 from bot.nurture.sequences import load_sequences
 from bot.nurture.service import CONSENT_NOTICE
@@ -43,7 +43,7 @@ def _sender(
 ) -> NurtureSender:
     """The worker's sender, as the web app runs it, with a clock the test sets."""
     return NurtureSender(
-        sessions, SmtpTransport(server.url), load_sequences(ROOT / "sequences.yml"),
+        sessions, SmtpHandOver.from_url(server.url), load_sequences(ROOT / "sequences.yml"),
         Signer(DEV_SECRET_KEY),
         NurtureSettings(public_url="http://127.0.0.1:8080", mail_from="Leadbot <leadbot@localhost>",
                         sender_name="Leadbot"),

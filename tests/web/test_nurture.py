@@ -17,7 +17,7 @@ from sqlalchemy import select
 from bot.bootstrap import build_services
 from bot.clock import FrozenClock
 from bot.leads.migrate import upgrade_async
-from bot.mail.transport import EmlDirTransport
+from bot.nurture.handover import EmlHandOver
 from bot.nurture.models import Enrollment, Suppression
 from bot.nurture.sender import NurtureSender, NurtureSettings
 from bot.nurture.sequences import load_sequences
@@ -78,7 +78,7 @@ async def nurtured(
     services = build_services(settings)
     clock = FrozenClock(T0)
     sender = NurtureSender(
-        services.session_factory, EmlDirTransport(tmp_path / "mail"),
+        services.session_factory, EmlHandOver(tmp_path / "mail"),
         load_sequences(ROOT / "sequences.yml"), Signer(SECRET),
         NurtureSettings(public_url=settings.public_url, mail_from=MAIL_FROM, sender_name="Acme"),
         clock,

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import FrozenClock
 from bot.leads.db import make_engine, make_session_factory
 from bot.leads.migrate import upgrade_async
-from bot.mail.transport import SmtpTransport
+from bot.nurture.handover import SmtpHandOver
 from bot.nurture.sender import NurtureSender, NurtureSettings
 from bot.nurture.sequences import SequenceBook, load_sequences
 from bot.settings import ROOT
@@ -70,7 +70,7 @@ def make_sender(
     def make(worker: str = "worker-1", **options: object) -> NurtureSender:
         return NurtureSender(
             sessions,
-            SmtpTransport(smtp_server.url),
+            SmtpHandOver.from_url(smtp_server.url),
             book,
             signer,
             NurtureSettings(public_url=PUBLIC_URL, mail_from=MAIL_FROM, sender_name="Acme Sales"),

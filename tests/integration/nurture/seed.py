@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.leads.models import Lead
@@ -51,4 +51,6 @@ async def seed_due_steps(
             for enrollment_id in rows
         ]  # fmt: skip
         await connection.execute(insert(NurtureStep), steps)
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text("ANALYZE"))  # as a live database would have
     return [str(step["message_id"]) for step in steps]

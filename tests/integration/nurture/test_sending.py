@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import FrozenClock
 from bot.leads.models import Consent, Lead
-from bot.mail.transport import EmlDirTransport
+from bot.nurture.handover import EmlHandOver
 from bot.nurture.models import Enrollment, NurtureStep, SendLog, Suppression
-from bot.nurture.sender import MAX_ATTEMPTS, AlreadyHandedOver, NurtureSender, NurtureSettings
+from bot.nurture.sender import MAX_ATTEMPTS, NurtureSender, NurtureSettings
 from bot.nurture.sequences import SequenceBook
 from bot.nurture.service import enroll, nurture_view, stop_address, stop_lead, unsubscribe
 from bot.signing import Signer
@@ -271,20 +271,29 @@ async def test_temporary_failures_retry_with_backoff_then_fail(
 class DiesAfterServerAccepted(NurtureSender):
     """The worker process dies right after `250 OK`, before it records the step as sent."""
 
-    async def _record_sent(self, *args: object) -> None:
+    async def _record(self, *args: object) -> None:
         raise SystemExit("killed between 250 OK and the commit")
 
 
 class DiesBeforeHandOver(NurtureSender):
     """The worker dies after sending the whole message but before the end-of-data mark."""
 
-    async def _log_hand_over(self, *args: object) -> None:
+    async def _log_hand_over(self, step_ids: list[int]) -> set[str]:
         raise SystemExit("killed before the commit point")
+
+
+class DiesInTheGap(NurtureSender):
+    """The worker dies in the one gap plain SMTP leaves: its send log committed, the
+    end-of-data mark not yet written (bot/nurture/sender.py)."""
+
+    async def _log_hand_over(self, step_ids: list[int]) -> set[str]:
+        await super()._log_hand_over(step_ids)
+        raise SystemExit("killed after the commit point, before the mark")
 
 
 def _twin(sender: NurtureSender, kind: type[NurtureSender], worker: str) -> NurtureSender:
     return kind(
-        sender.sessions, sender.transport, sender.book, sender.signer, sender.settings,
+        sender.sessions, sender.handover, sender.book, sender.signer, sender.settings,
         sender.clock, worker=worker, lease=timedelta(minutes=5),
     )  # fmt: skip
 
@@ -296,7 +305,7 @@ async def test_death_between_250_and_the_commit_never_sends_twice(
     enrollment_id = await _enrolled(sessions, book, clock)
     dying = _twin(make_sender(), DiesAfterServerAccepted, "dying")
     with pytest.raises(SystemExit):
-        await dying.send_step((await dying.claim())[0])
+        await dying.deliver_due()
     assert len(smtp_server.mailbox) == 1  # the server has it
     survivor = make_sender("survivor")
     assert await survivor.deliver_due() == 0  # the lease still holds
@@ -319,7 +328,7 @@ async def test_death_before_the_hand_over_sends_once_later_with_the_same_message
     enrollment_id = await _enrolled(sessions, book, clock)
     dying = _twin(make_sender(), DiesBeforeHandOver, "dying")
     with pytest.raises(SystemExit):
-        await dying.send_step((await dying.claim())[0])
+        await dying.deliver_due()
     assert len(smtp_server.mailbox) == 0  # an unfinished DATA is discarded by the server
     clock.advance(timedelta(minutes=6))
     assert await make_sender("survivor").deliver_due() == 1
@@ -328,23 +337,126 @@ async def test_death_before_the_hand_over_sends_once_later_with_the_same_message
     assert smtp_server.mailbox.message_ids() == {step.message_id: 1}
 
 
+async def test_death_inside_the_gap_loses_the_message_but_the_log_names_it_and_never_resends(
+    sessions: Sessions, book: SequenceBook, clock: FrozenClock, make_sender: MakeSender,
+    smtp_server: SmtpServer,
+) -> None:  # fmt: skip
+    enrollment_id = await _enrolled(sessions, book, clock)
+    dying = _twin(make_sender(), DiesInTheGap, "dying")
+    with pytest.raises(SystemExit):
+        await dying.deliver_due()
+    assert len(smtp_server.mailbox) == 0  # the mark never left: the server dropped it
+    clock.advance(timedelta(minutes=6))
+    survivor = make_sender("survivor")
+    await survivor.deliver_due()
+    step = (await _steps(sessions, enrollment_id))[0]
+    assert (step.status, step.last_error) == ("unconfirmed", "worker stopped after hand-over")
+    clock.advance(timedelta(days=30))
+    while await survivor.deliver_due():
+        pass
+    assert step.message_id not in smtp_server.mailbox.message_ids()  # at most once
+
+
+async def test_a_refused_sender_is_our_problem_retried_never_a_bounce_of_the_lead(
+    sessions: Sessions, book: SequenceBook, clock: FrozenClock, make_sender: MakeSender,
+    smtp_server: SmtpServer,
+) -> None:  # fmt: skip
+    smtp_server.mailbox.refuse_sender = "530 5.7.0 Authentication required"
+    enrollment_id = await _enrolled(sessions, book, clock)
+    assert await make_sender().deliver_due() == 1
+    step = (await _steps(sessions, enrollment_id))[0]
+    assert (step.status, step.due_at - clock.now()) == ("pending", timedelta(minutes=1))
+    assert "530" in (step.last_error or "")
+    assert (await _enrollment(sessions, enrollment_id)).status == "active"
+    async with sessions() as session:
+        assert (await session.scalars(select(Suppression))).all() == []
+
+
+async def test_a_refusal_at_the_end_of_data_mark_is_a_bounce_and_forgets_the_hand_over(
+    sessions: Sessions, book: SequenceBook, clock: FrozenClock, make_sender: MakeSender,
+    smtp_server: SmtpServer,
+) -> None:  # fmt: skip
+    smtp_server.mailbox.refuse_data["spam@initech.example"] = "554 5.7.1 rejected as spam"
+    enrollment_id = await _enrolled(sessions, book, clock, "spam@initech.example")
+    assert await make_sender().deliver_due() == 1
+    steps = await _steps(sessions, enrollment_id)
+    assert (steps[0].status, steps[0].last_error) == ("failed", "554 5.7.1 rejected as spam")
+    assert (await _enrollment(sessions, enrollment_id)).status == "suppressed"
+    async with sessions() as session:
+        assert (await session.scalars(select(SendLog))).all() == []
+
+
+async def test_a_deferral_at_the_end_of_data_mark_retries_the_step_later(
+    sessions: Sessions, book: SequenceBook, clock: FrozenClock, make_sender: MakeSender,
+    smtp_server: SmtpServer,
+) -> None:  # fmt: skip
+    smtp_server.mailbox.refuse_data["busy@initech.example"] = "452 4.3.1 out of storage"
+    enrollment_id = await _enrolled(sessions, book, clock, "busy@initech.example")
+    sender = make_sender()
+    assert await sender.deliver_due() == 1
+    step = (await _steps(sessions, enrollment_id))[0]
+    assert (step.status, step.due_at - clock.now()) == ("pending", timedelta(minutes=1))
+    del smtp_server.mailbox.refuse_data["busy@initech.example"]
+    clock.set(step.due_at)
+    assert await sender.deliver_due() == 1
+    step = (await _steps(sessions, enrollment_id))[0]
+    assert (step.status, step.attempts) == ("sent", 2)
+    assert smtp_server.mailbox.message_ids() == {step.message_id: 1}
+
+
+async def test_no_reply_to_the_end_of_data_mark_is_unconfirmed_and_never_resent(
+    sessions: Sessions, book: SequenceBook, clock: FrozenClock, make_sender: MakeSender,
+    smtp_server: SmtpServer,
+) -> None:  # fmt: skip
+    smtp_server.mailbox.hang_up_after_data.add("sophie@initech.example")
+    enrollment_id = await _enrolled(sessions, book, clock)
+    sender = make_sender()
+    assert await sender.deliver_due() == 1
+    step = (await _steps(sessions, enrollment_id))[0]
+    assert step.status == "unconfirmed"
+    assert "no reply to the end-of-data mark" in (step.last_error or "")
+    clock.advance(timedelta(days=30))
+    while await sender.deliver_due():
+        pass
+    assert smtp_server.mailbox.message_ids()[step.message_id] == 1
+
+
 async def test_two_workers_whose_leases_overlap_hand_a_step_over_once(
     sessions: Sessions, book: SequenceBook, clock: FrozenClock, make_sender: MakeSender,
     smtp_server: SmtpServer,
 ) -> None:  # fmt: skip
     enrollment_id = await _enrolled(sessions, book, clock)
     slow = make_sender("slow")
-    (step_id,) = await slow.claim()
+    claim = await slow.claim()
     clock.advance(timedelta(minutes=6))  # slow's lease ran out; fast takes the step
     fast = make_sender("fast")
     assert await fast.deliver_due() == 1
-    assert await slow.send_step(step_id) == "not_ours"
+    outcomes = await slow.send(claim.due)
+    assert [o.status for o in outcomes.values()] == ["withheld"]  # never handed over twice
+    assert await slow._log_hand_over([d.step_id for d in claim.due]) == set()
     step = (await _steps(sessions, enrollment_id))[0]
-    with pytest.raises(AlreadyHandedOver):  # the send log refuses a second hand-over
-        await slow._log_hand_over(
-            enrollment_id, step.step_key, step.message_id, "sophie@initech.example"
-        )
+    assert (step.status, step.claimed_by) == ("sent", "fast")
     assert smtp_server.mailbox.message_ids() == {step.message_id: 1}
+
+
+async def test_a_stop_between_the_claim_and_the_hand_over_cancels_at_the_commit_point(
+    sessions: Sessions, book: SequenceBook, clock: FrozenClock, make_sender: MakeSender,
+    smtp_server: SmtpServer,
+) -> None:  # fmt: skip
+    enrollment_id = await _enrolled(sessions, book, clock)
+    sender = make_sender()
+    claim = await sender.claim()
+    enrollment = await _enrollment(sessions, enrollment_id)
+    async with sessions() as session, session.begin():  # the rep's calendar: booked
+        lead = await session.get(Lead, enrollment.lead_id)
+        assert lead is not None
+        lead.meeting = {"starts_at": "2027-01-20T15:00:00+00:00", "rep": "ana"}
+    outcomes = await sender.send(claim.due)
+    assert [o.status for o in outcomes.values()] == ["withheld"]
+    assert len(smtp_server.mailbox) == 0
+    steps = await _steps(sessions, enrollment_id)
+    assert [s.status for s in steps] == ["cancelled"] * 5
+    assert (await _enrollment(sessions, enrollment_id)).stop_reason == "booked"
 
 
 async def test_without_smtp_url_emails_are_eml_files_named_by_message_id(
@@ -352,7 +464,7 @@ async def test_without_smtp_url_emails_are_eml_files_named_by_message_id(
 ) -> None:
     enrollment_id = await _enrolled(sessions, book, clock)
     sender = NurtureSender(
-        sessions, EmlDirTransport(tmp_path / "mail"), book, signer,
+        sessions, EmlHandOver(tmp_path / "mail"), book, signer,
         NurtureSettings(public_url=PUBLIC_URL, mail_from=MAIL_FROM, sender_name="Acme"), clock,
     )  # fmt: skip
     assert await sender.deliver_due() == 1

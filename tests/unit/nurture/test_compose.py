@@ -6,6 +6,10 @@ from datetime import datetime, timezone
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.leads.models import Lead
 from bot.nurture.compose import build_message, lead_fields, make_links, new_message_id, render
 from bot.nurture.sequences import load_sequences
@@ -16,8 +20,8 @@ NOW = datetime(2027, 1, 12, 15, 0, tzinfo=timezone.utc)
 MAIL_FROM = "Acme Sales <sales@acme.example>"
 
 
-def _email(name: str, company: str = "Initech") -> EmailMessage:
-    lead = Lead(name=name, email="visitor@example.org", company=company, breakdown=[])
+def _raw(name: str, company: str = "Initech", to: str = "visitor@example.org") -> bytes:
+    lead = Lead(name=name, email=to, company=company, breakdown=[])
     sequence = BOOK.get("pricing_and_roi")
     links = make_links(
         "https://bot.acme.example", "https://bot.acme.example/book", "TOKEN.abc", MAIL_FROM
@@ -25,19 +29,29 @@ def _email(name: str, company: str = "Initech") -> EmailMessage:
     subject, text, html = render(
         sequence, sequence.steps[0], lead_fields(lead, "budget"), links, "Acme"
     )
-    message = build_message(
-        subject=subject, text=text, html=html, to_email="visitor@example.org", to_name=name,
+    return build_message(
+        subject=subject, text=text, html=html, to_email=to, to_name=name,
         mail_from=MAIL_FROM, message_id=new_message_id(7, "welcome", MAIL_FROM), links=links,
         now=NOW,
     )  # fmt: skip
-    # What a mail server receives: the one-click header must be there verbatim (a mail
-    # client does not decode RFC 2047 encoded words in List-Unsubscribe).
-    raw = bytes(message)
-    assert b"\r\nList-Unsubscribe: <https://" in raw
-    assert b"=?utf-8?q?=3Chttps" not in raw
+
+
+def _parsed(raw: bytes) -> EmailMessage:
     parsed = message_from_bytes(raw, policy=policy.default)
     assert isinstance(parsed, EmailMessage)
+    assert parsed.defects == []
     return parsed
+
+
+def _email(name: str, company: str = "Initech") -> EmailMessage:
+    raw = _raw(name, company)
+    # What a mail server receives: the one-click header must be there verbatim (a mail
+    # client does not decode RFC 2047 encoded words in List-Unsubscribe).
+    assert b"\r\nList-Unsubscribe: <https://" in raw
+    assert b"=?utf-8?q?=3Chttps" not in raw
+    assert b"\n" not in raw.replace(b"\r\n", b"")  # CRLF only, as SMTP wants it
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    return _parsed(raw)
 
 
 def test_rfc_8058_headers_message_id_date_and_sender() -> None:
@@ -90,3 +104,47 @@ def test_a_header_injection_attempt_stays_in_its_header() -> None:
     email = _email("Eve\r\nBcc: victim@example.com")
     assert email["Bcc"] is None
     assert "victim@example.com" in str(email["To"])
+
+
+def test_non_ascii_names_subjects_and_domains_are_encoded_and_read_back_as_typed() -> None:
+    email = _parsed(_raw("Zoë Ørsted-Łukasz", company="Müller & Söhne", to="zoe@bücher.example"))
+    assert email["To"].addresses[0].display_name == "Zoë Ørsted-Łukasz"
+    assert email["To"].addresses[0].addr_spec == "zoe@xn--bcher-kva.example"
+    text = email.get_body(("plain",))
+    assert text is not None
+    assert "Müller & Söhne" in text.get_content()
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Plain",
+        "Überraschung für Zoë: " + "sehr lang " * 20,
+        "=?utf-8?q?looks_encoded?=",
+        "x" * 300,
+        "Tabs\tand  two  spaces ",
+    ],
+)
+def test_any_subject_reads_back_exactly(subject: str) -> None:
+    links = make_links("https://b.example", "https://b.example/book", "T", MAIL_FROM)
+    raw = build_message(
+        subject=subject, text="Hi\n", html="<p>Hi</p>", to_email="a@b.example", to_name=None,
+        mail_from=MAIL_FROM, message_id="<m@b.example>", links=links, now=NOW,
+    )  # fmt: skip
+    assert _parsed(raw)["Subject"] == subject
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(st.characters(blacklist_categories=("Cs",)), max_size=400))
+def test_any_body_text_reads_back_exactly(text: str) -> None:
+    links = make_links("https://b.example", "https://b.example/book", "T", MAIL_FROM)
+    raw = build_message(
+        subject="s", text=text, html=text, to_email="a@b.example", to_name="A",
+        mail_from=MAIL_FROM, message_id="<m@b.example>", links=links, now=NOW,
+    )  # fmt: skip
+    email = _parsed(raw)
+    plain = email.get_body(("plain",))
+    assert plain is not None
+    expected = text.replace("\r\n", "\n").replace("\r", "\n")
+    received = plain.get_content().replace("\r\n", "\n")  # CRLF on the wire
+    assert received == (expected if expected.endswith("\n") else expected + "\n")
