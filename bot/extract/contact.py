@@ -23,7 +23,6 @@ from bot.extract.proper_names import (
     PERSON,
     Cues,
     capitalized_runs,
-    has_capitals,
 )
 
 SELF_EMPLOYED = "Self-employed"
@@ -112,10 +111,9 @@ def _clauses(text: str) -> list[str]:
 def _pick(text: str, clean: Callable[[str], str | None], cues: Cues) -> str | None:
     """The best-placed name in an answer: the capitalized runs by rank, then (typed in lower
     case, or no run was a name) the whole answer, then its clauses, cue first."""
-    if has_capitals(text, cues):
-        for run in capitalized_runs(text, cues):
-            if run.score > -3 and (found := clean(run.text)):
-                return found
+    for run in capitalized_runs(text, cues):
+        if run.score > -3 and (found := clean(run.text)):
+            return found
     if found := clean(text):
         return found
     for clause in _clauses(text):

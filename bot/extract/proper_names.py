@@ -143,9 +143,3 @@ def capitalized_runs(text: str, cues: Cues) -> list[Run]:
         runs.append(Run(text[start:run_end], start, run_end, score, _sentence_start(text, start)))
         i = last + 1
     return sorted(runs, key=lambda r: (-r.score, r.start))
-
-
-def has_capitals(text: str, cues: Cues) -> bool:
-    """The visitor capitalized something other than the first word of a sentence, or
-    typed a name in capitals: the runs are worth reading."""
-    return any(r.score > -3 for r in capitalized_runs(text, cues))

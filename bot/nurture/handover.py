@@ -182,7 +182,7 @@ class SmtpHandOver:
             except BaseException:
                 await self._reset(smtp)
                 raise
-        smtp = self._new_connection()
+        smtp = self.server.new_connection()
         await smtp.connect()
         try:
             if smtp.is_ehlo_or_helo_needed:
@@ -195,18 +195,6 @@ class SmtpHandOver:
             smtp.close()
             raise
         return smtp
-
-    def _new_connection(self) -> aiosmtplib.SMTP:
-        server = self.server
-        return aiosmtplib.SMTP(
-            hostname=server.hostname,
-            port=server.port,
-            username=server.username,
-            password=server.password,
-            use_tls=server.use_tls,
-            start_tls=server.start_tls,
-            timeout=server.timeout,
-        )
 
     async def _reset(self, smtp: aiosmtplib.SMTP) -> None:
         """After a refusal the connection is still good: RSET and keep it."""

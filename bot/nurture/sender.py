@@ -426,32 +426,36 @@ class NurtureSender:
             )
         )
 
-    async def _bounced(
-        self, session: AsyncSession, due: Due, error: str, logged: set[int], now: datetime
-    ) -> None:
-        """A permanent refusal (5xx): the step failed, the address is suppressed for good."""
+    async def _not_delivered(
+        self, session: AsyncSession, due: Due, error: str, logged: set[int]
+    ) -> NurtureStep | None:
+        """The message did not go out: its send-log row goes, and the step, if still ours,
+        is released with the error."""
         was_logged = due.step_id in logged
         if was_logged:
             await self._forget_hand_over(session, due)
         step = await self._ours(session, due, was_logged)
         if step is not None:
-            step.status = FAILED
             step.last_error = error[:2000]
             step.lease_until = None
+        return step
+
+    async def _bounced(
+        self, session: AsyncSession, due: Due, error: str, logged: set[int], now: datetime
+    ) -> None:
+        """A permanent refusal (5xx): the step failed, the address is suppressed for good."""
+        step = await self._not_delivered(session, due, error, logged)
+        if step is not None:
+            step.status = FAILED
         await suppress_in(session, due.address, "bounced", "smtp", now, detail=error[:2000])
 
     async def _retry_or_fail(
         self, session: AsyncSession, due: Due, error: str, logged: set[int], now: datetime
     ) -> None:
         """A temporary failure: try again after the backoff, or fail after the last try."""
-        was_logged = due.step_id in logged
-        if was_logged:
-            await self._forget_hand_over(session, due)
-        step = await self._ours(session, due, was_logged)
+        step = await self._not_delivered(session, due, error, logged)
         if step is None:
             return  # our lease ran out and another worker has the step now
-        step.last_error = error[:2000]
-        step.lease_until = None
         if step.attempts >= MAX_ATTEMPTS:
             step.status = FAILED
         else:
