@@ -27,7 +27,9 @@ from bot.qualification import (
     NO_ANSWER,
     Mention,
     Verdict,
+    answers_despite_digression,
     build_answer,
+    echoed_slots,
     give_up,
     judge_answer,
     volunteered_need,
@@ -53,6 +55,45 @@ class ValidateQualificationForm(FormValidationAction):
     ) -> list[str]:
         # ask_counts starts as {} (never None), so the form never asks for it.
         return [*domain_slots, ASK_COUNTS]
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """The asked question's answer first, when the NLU was unsure the message was a
+        digression (bot.qualification.answers_despite_digression): it goes on the tracker
+        before the other extractions, so ask counting sees an answered question and Rasa
+        runs the form instead of the digression's rule."""
+        taken = self._answer_under_a_digression(tracker)
+        tracker.add_slots(taken)
+        return [*taken, *await super().get_extraction_events(dispatcher, tracker, domain)]
+
+    def _answer_under_a_digression(self, tracker: Tracker) -> list[EventType]:
+        try:
+            slot = tracker.get_slot("requested_slot")
+            if slot not in FORM_SLOTS or not _right_after_the_visitor(tracker, self.form_name()):
+                return []
+            visitor = last_visitor_message(tracker)
+            answer = build_answer(
+                slot,
+                visitor.text,
+                message=visitor.text,
+                intent=visitor.intent,
+                mentions=[mention(e) for e in visitor.entities],
+                requested=True,
+                today=datetime.now(timezone.utc).date(),
+            )
+            if answers_despite_digression(answer, visitor.confidence):
+                return [SlotSet(slot, visitor.text)]
+            return []
+        except Exception:
+            logger.exception("reading an answer under a digression failed")
+            return []
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events = list(await super().get_validation_events(dispatcher, tracker, domain))
+        return without_echoes(events, tracker)
 
     async def extract_ask_counts(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -98,7 +139,7 @@ class ValidateQualificationForm(FormValidationAction):
             if not set(tracker.slots_to_validate()) & set(self.domain_slots(domain)):
                 return {}  # nothing of the form in this message (a digression, or none)
             visitor = last_visitor_message(tracker)
-            need = volunteered_need(visitor.text, [_mention(e) for e in visitor.entities])
+            need = volunteered_need(visitor.text, [mention(e) for e in visitor.entities])
             return {"need": need} if need else {}
         except Exception:
             logger.exception("reading a volunteered need failed")
@@ -112,41 +153,49 @@ class ValidateQualificationForm(FormValidationAction):
     async def validate_need(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._validate("need", value, dispatcher, tracker)
+        return self.judge_slot("need", value, dispatcher, tracker)
 
     async def validate_budget(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._validate("budget", value, dispatcher, tracker)
+        return self.judge_slot("budget", value, dispatcher, tracker)
 
     async def validate_authority(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._validate("authority", value, dispatcher, tracker)
+        return self.judge_slot("authority", value, dispatcher, tracker)
 
     async def validate_timeline(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._validate("timeline", value, dispatcher, tracker)
+        return self.judge_slot("timeline", value, dispatcher, tracker)
 
     async def validate_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._validate("name", value, dispatcher, tracker)
+        return self.judge_slot("name", value, dispatcher, tracker)
 
     async def validate_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._validate("email", value, dispatcher, tracker)
+        return self.judge_slot("email", value, dispatcher, tracker)
 
     async def validate_company(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._validate("company", value, dispatcher, tracker)
+        return self.judge_slot("company", value, dispatcher, tracker)
 
-    def _validate(
-        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    def judge_slot(
+        self,
+        slot: str,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        requested: bool | None = None,
     ) -> dict[str, Any]:
+        """`requested`: whether the slot's question was asked (default: the requested slot)."""
+        if requested is None:
+            requested = tracker.get_slot("requested_slot") == slot
         attempts: dict[str, int] = dict(tracker.get_slot("failed_attempts") or {})
         if value == NO_ANSWER and previous_slot_value(tracker, slot) == NO_ANSWER:
             return {slot: value}  # given up on earlier (the form validates it again when resumed)
@@ -154,23 +203,25 @@ class ValidateQualificationForm(FormValidationAction):
             if value == NO_ANSWER:
                 verdict = give_up(slot)
             else:
-                verdict = judge_answer(self._answer(slot, value, tracker, attempts))
+                verdict = judge_answer(self._answer(slot, value, tracker, attempts, requested))
         except Exception:
             # A bug in a normalizer must not cost the visitor the conversation: ask again.
             logger.exception("judging %s failed", slot)
             verdict = Verdict(slot=slot, value=None, response="utter_default", failed=True)
-        return self._apply(verdict, attempts, dispatcher, tracker)
+        return self._apply(verdict, attempts, dispatcher, tracker, requested)
 
     @staticmethod
-    def _answer(slot: str, value: Any, tracker: Tracker, attempts: dict[str, int]) -> Any:
+    def _answer(
+        slot: str, value: Any, tracker: Tracker, attempts: dict[str, int], requested: bool
+    ) -> Any:
         visitor = last_visitor_message(tracker)
         return build_answer(
             slot,
             _as_text(value),
             message=visitor.text,
             intent=visitor.intent,
-            mentions=[_mention(e) for e in visitor.entities],
-            requested=tracker.get_slot("requested_slot") == slot,
+            mentions=[mention(e) for e in visitor.entities],
+            requested=requested,
             today=datetime.now(timezone.utc).date(),
             failed_attempts=int(attempts.get(slot, 0)),
             asks=int((tracker.get_slot(ASK_COUNTS) or {}).get(slot, 0)),
@@ -183,6 +234,7 @@ class ValidateQualificationForm(FormValidationAction):
         attempts: dict[str, int],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
+        requested: bool,
     ) -> dict[str, Any]:
         slot = verdict.slot
         if verdict.response:
@@ -192,7 +244,7 @@ class ValidateQualificationForm(FormValidationAction):
         elif verdict.accepted:
             attempts.pop(slot, None)
 
-        if not verdict.accepted and tracker.get_slot("requested_slot") != slot:
+        if not verdict.accepted and not requested:
             # Rejected noise: keep whatever the visitor told us before.
             return {slot: previous_slot_value(tracker, slot)}
 
@@ -211,27 +263,32 @@ class ValidateQualificationForm(FormValidationAction):
 
 
 class ValidateHandoffForm(ValidateQualificationForm):
-    """The visitor asked for a person: the same judging of the one question (an email),
-    and of any fact the same message volunteered. rasa_sdk validates only a form's own
-    slots, so without this DIET's stray entity ("... mornings are best" -> company "best.")
-    was stored unjudged by the global from_entity mappings."""
+    """The visitor asked for a person: the same judging of the one question (an email).
+    Other facts the same message volunteers are judged by action_validate_slot_mappings
+    (actions/volunteered.py): Rasa hands this form only its own slots."""
 
     def name(self) -> str:
         return "validate_handoff_form"
 
-    async def get_validation_events(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        events: list[EventType] = list(
-            await super().get_validation_events(dispatcher, tracker, domain)
-        )
-        own = set(await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain))
-        for slot, value in tracker.slots_to_validate().items():
-            if slot in own or slot not in FORM_SLOTS:
-                continue
-            judged = await getattr(self, f"validate_{slot}")(value, dispatcher, tracker, domain)
-            events.extend(SlotSet(name, judged_value) for name, judged_value in judged.items())
+
+def without_echoes(events: list[EventType], tracker: Tracker) -> list[EventType]:
+    """One span, one fact: a name also read as the company (or the reverse) is dropped
+    from the slot that did not ask for it (bot.qualification.echoed_slots); that slot
+    keeps its earlier value."""
+    values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    for slot in ("name", "company"):
+        if slot not in values and tracker.get_slot(slot) is not None:
+            values.setdefault(slot, tracker.get_slot(slot))
+    dropped = echoed_slots(values, tracker.get_slot("requested_slot"))
+    dropped &= {e["name"] for e in events if e.get("event") == "slot"}  # only this turn's
+    if not dropped:
         return events
+    return [
+        SlotSet(e["name"], previous_slot_value(tracker, e["name"]))
+        if e.get("event") == "slot" and e["name"] in dropped
+        else e
+        for e in events
+    ]
 
 
 def _right_after_the_visitor(tracker: Tracker, form: str) -> bool:
@@ -245,7 +302,7 @@ def _right_after_the_visitor(tracker: Tracker, form: str) -> bool:
     )
 
 
-def _mention(entity: dict[str, Any]) -> Mention:
+def mention(entity: dict[str, Any]) -> Mention:
     start, end = entity.get("start"), entity.get("end")
     return Mention(
         kind=str(entity.get("entity")),

@@ -13,6 +13,7 @@ class VisitorMessage:
     text: str
     intent: str | None
     entities: list[dict[str, Any]] = field(default_factory=list)
+    confidence: float | None = None
 
 
 def last_visitor_message(tracker: Tracker) -> VisitorMessage:
@@ -26,11 +27,13 @@ def last_visitor_message(tracker: Tracker) -> VisitorMessage:
     event = next((e for e in reversed(tracker.events) if e.get("event") == "user"), None)
     parsed = (event.get("parse_data") or {}) if event is not None else latest
     name = (parsed.get("intent") or {}).get("name")
+    confidence = (parsed.get("intent") or {}).get("confidence")
     text = (event or {}).get("text") or latest.get("text") or ""
     return VisitorMessage(
         text=str(text),
         intent=str(name) if name else None,
         entities=list(parsed.get("entities") or []),
+        confidence=float(confidence) if isinstance(confidence, (int, float)) else None,
     )
 
 

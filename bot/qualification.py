@@ -18,6 +18,9 @@ Rules the visitor can rely on:
   the same words also carry an answer: "not sure, maybe 10k");
 - no question is asked more than twice (MAX_ASKS), whatever the visitor answers, and two
   failed answers move on too: nobody is trapped in a loop;
+- an answer to the asked question is taken even when the NLU was unsure it was a
+  digression ("human" at 0.65 for "Sarah, VP of ops"): when the question's own reader
+  accepts the words, a guess must not cost the visitor the question and a re-ask;
 - an answer that does not fit the question but answers another one ("by end of Q1" when
   asked for the role) is kept for that other question and the asked one comes back, with
   no "sorry" and no failed attempt counted (within the two asks).
@@ -42,7 +45,9 @@ from bot.extract import (
     parse_budget,
     parse_timeline,
 )
-from bot.extract.proper_names import COMPANY, capitalized_runs
+from bot.extract.email import address_spans
+from bot.extract.money import said_as_money
+from bot.extract.proper_names import COMPANY, PERSON, capitalized_runs
 from bot.facts import Authority, Budget, Need, Timeline
 
 FORM_SLOTS: tuple[str, ...] = (
@@ -71,6 +76,9 @@ NO_ANSWER = "(no answer)"
 # names and companies short ("Example Corp" -> "Corp"; held-out entity F1 44 % and 28 %),
 # while the cleaners strip "my name is" / "I work at" reliably.
 WHOLE_ANSWER_SLOTS: frozenset[str] = frozenset({"name", "company"})
+# Asked, these read the whole message first. Authority is the sentence's meaning, not a
+# title: DIET's span "the owner" of "not me, the owner does" made the visitor the owner.
+MESSAGE_FIRST_SLOTS: frozenset[str] = WHOLE_ANSWER_SLOTS | {"authority"}
 # Which entities fill which form slot (domain.yml's from_entity mappings, checked by a test):
 # DIET's own entities first, spaCy's candidates after.
 SLOT_ENTITIES: Mapping[str, tuple[str, ...]] = {
@@ -87,6 +95,26 @@ SLOT_ENTITIES: Mapping[str, tuple[str, ...]] = {
 VOLUNTEERED_ENTITIES: Mapping[str, tuple[str, ...]] = {
     slot: kinds[:1] for slot, kinds in SLOT_ENTITIES.items()
 }
+
+# Intents that step out of the form (domain.yml: the `not_intent` list of the form's
+# from_text mappings; a test keeps the two equal).
+DIGRESSION_INTENTS: frozenset[str] = frozenset(
+    {
+        "why_ask",
+        "clarify",
+        "faq",
+        "human",
+        "bot_challenge",
+        "restart",
+        "out_of_scope",
+        "goodbye",
+        "thank",
+    }
+)
+# Below this intent confidence a digression loses to an answer the asked question's reader
+# accepts. Real digressions ("why do you ask?", "can I talk to someone?") score 0.9 and
+# more; the answers DIET mistook for one scored 0.5-0.75 in the simulated conversations.
+SURE_DIGRESSION = 0.8
 
 DECLINE_INTENT = "dont_know"
 AFFIRM_INTENT = "affirm"
@@ -180,7 +208,7 @@ def build_answer(
         for m in mentions
         if m.kind in other_kinds[:1]  # DIET's entity, not spaCy's
     ]
-    if requested and slot in WHOLE_ANSWER_SLOTS and message:
+    if requested and slot in MESSAGE_FIRST_SLOTS and message:
         text, alternatives = message, (candidate, *readings)
     elif requested:
         text, alternatives = candidate, (*readings, message)
@@ -211,16 +239,83 @@ def build_answer(
 
 def volunteered_need(message: str, mentions: Sequence[Mention]) -> str | None:
     """The need told in passing ("Hi, I'm Sam from Acme, we lose leads at night, budget
-    10k"): the message without the other facts' words, when it names a concrete goal or
-    pain (a vague remark is not taken: the need question will ask)."""
+    10k"): the clauses of the message, without the other facts' words, that name a
+    concrete goal or pain; else those that say there is none ("just browsing", "nah we're
+    good"); else a vague one introduced as the need ("our situation: ...", "looking for
+    ..."). Any other remark is not taken: the need question will ask."""
     kinds = {k for slot_kinds in SLOT_ENTITIES.values() for k in slot_kinds}
     rest = _without_spans(message, [m for m in mentions if m.kind in kinds])
-    concrete = []
-    for clause in re.split(r"[.!?;]+(?:\s|$)", rest):
-        need = assess_need(clause.strip(" ,")) if clause.strip(" ,") else None
-        if need is not None and need.level == "concrete":
-            concrete.append(clause.strip(" ,"))
-    return ". ".join(concrete) if concrete else None
+    found: dict[str, list[str]] = {"concrete": [], "none": [], "vague": []}
+    for said in re.split(r"(?<=[.!?;])\s+|[.!;]+$", rest):
+        if said.rstrip().endswith("?"):
+            continue  # a question to us ("what do i need to run it?"), not a need told
+        clause = said.strip(" ,.!;")
+        need = assess_need(clause) if clause else None
+        if need is None or need.level not in found:
+            continue
+        if need.level == "vague" and (
+            not _NEED_CUE.search(clause)
+            or _A_REQUEST.search(clause)
+            or _NEEDS_A_PRONOUN.search(clause)
+        ):
+            continue
+        found[need.level].append(clause)
+    for level in ("concrete", "none", "vague"):
+        if found[level]:
+            return ". ".join(found[level])
+    return None
+
+
+def introduced_names(message: str) -> dict[str, str]:
+    """Names and companies the visitor introduced as such in a message DIET found none in:
+    a capitalized run right after its cue ("I'm Paweł Wiśniewski", "we're Bell & Whistle",
+    "Omar Haddad here"). The words the slot's cleaner keeps, by slot."""
+    found: dict[str, str] = {}
+    for slot, cues, clean in (("name", PERSON, clean_name), ("company", COMPANY, clean_company)):
+        for run in capitalized_runs(message, cues):
+            if run.score < 3:
+                break  # best first: the rest have weaker cues
+            value = clean(run.text)
+            if value and value != found.get("name"):
+                found[slot] = value
+                break
+    return found
+
+
+_YES_OR_NO = re.compile(r"^\W*(?:yes|yeah|yep|yup|no|nope|nah|sure|ok|okay)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|i'd|me|my|mine|we|we're|our)\b", re.IGNORECASE)
+
+
+def volunteered_authority(message: str) -> str | None:
+    """Who decides, told in passing without a title DIET could tag ("it's my company lol",
+    "I have authority for this purchase"): the first clause that says it of the visitor."""
+    for clause in re.split(r"(?<=[.!?;])\s+|,\s+", message):
+        if not _FIRST_PERSON.search(clause) or _YES_OR_NO.match(clause):
+            continue  # "nah we're good" answers another question
+        found = parse_authority(clause)
+        if found is not None and found.level in ("decision_maker", "influencer", "none"):
+            return clause.strip(" .!")
+    return None
+
+
+# "I need a demo", "want pricing": what the visitor asks of us, not what they need solved.
+_A_REQUEST = re.compile(
+    r"\b(?:demo|pricing|price|prices|cost|quote|sales|talk|speak|call|person|human|someone"
+    r"|rep|tour|trial|info|information|details)\b",
+    re.IGNORECASE,
+)
+# Words that introduce a need, so a vague clause with one is the visitor's need.
+_NEED_CUE = re.compile(
+    r"\b(?:need|needs|want|wants|looking\s+for|hoping|trying\s+to|struggl\w{0,4}|problem"
+    r"|issue|pain|situation|reason\s+i'?m\s+here|goal|challenge|main\s+thing)\b",
+    re.IGNORECASE,
+)
+# A need cue whose object names nothing ("need it by March", "want this live next month"):
+# the clause says when or how, about a thing it does not name, so it tells no need.
+_NEEDS_A_PRONOUN = re.compile(
+    r"\b(?:need|needs|want|wants)\s+(?:it|this|that|them|one|something|sth|smth)\b",
+    re.IGNORECASE,
+)
 
 
 def _spans(mentions: Sequence[Mention]) -> list[tuple[int, int]]:
@@ -403,6 +498,17 @@ def judge_answer(answer: Answer) -> Verdict:
     return _judge_volunteered(answer)
 
 
+def answers_despite_digression(answer: Answer, confidence: float | None) -> bool:
+    """True when a message the NLU took, unsure, for a digression is a plain answer to the
+    asked question: its reader accepts the words as a fact (not a skip, not "don't know")."""
+    if not answer.requested or answer.intent not in DIGRESSION_INTENTS:
+        return False
+    if confidence is None or confidence >= SURE_DIGRESSION:
+        return False
+    verdict = judge_answer(dataclasses.replace(answer, intent=None))
+    return verdict.accepted and not verdict.skipped and verdict.value != NO_ANSWER
+
+
 def give_up(slot: str) -> Verdict:
     """The question was asked MAX_ASKS times without an answer: unknown, move on."""
     return _move_on(
@@ -438,7 +544,13 @@ def _judge_volunteered(answer: Answer) -> Verdict:
     if answer.known:
         return Verdict(slot=answer.slot, value=None)
     for text in _readings(answer):
-        if answer.slot == "timeline" and is_amount_period(answer.message, text):
+        if answer.slot == "timeline" and (
+            is_amount_period(answer.message, text) or not_a_deadline(answer.message, text)
+        ):
+            continue
+        if answer.slot == "budget" and not said_as_money(answer.message, text):
+            continue
+        if answer.slot in ("company", "name") and inside_an_address(answer.message, text):
             continue
         if answer.slot == "authority" and someone_elses_title(answer.message, text):
             continue
@@ -447,9 +559,49 @@ def _judge_volunteered(answer: Answer) -> Verdict:
         if answer.slot == "name" and not named_as_a_person(answer.message, text):
             continue
         value, detail, _, _ = _parse(dataclasses.replace(answer, text=text))
-        if value is not None and _definite(detail):
+        said = _definite(detail) or _labelled(answer.slot, answer.message, text)
+        if value is not None and said:
             return Verdict(slot=answer.slot, value=value, detail=detail)
     return Verdict(slot=answer.slot, value=None)
+
+
+# A fact labelled with its question's word ("Budget: it depends on what you offer",
+# "timing - not decided yet"): even undecided, it answers that question, so it is kept.
+_BUDGET_LABEL = r"\bbudget\b\s*(?::|-|–|—|=|\bis\b|\baround\b|\bof\b|\bwise\b)?"
+_TIMELINE_LABEL = r"\b(?:timing|timeline|time\s*frame|timeframe)\b\s*(?::|-|–|—|=|\bis\b|\bwise\b)?"
+_LABEL = {
+    "budget": re.compile(_BUDGET_LABEL + r"\s*$", re.IGNORECASE),
+    "timeline": re.compile(_TIMELINE_LABEL + r"\s*$", re.IGNORECASE),
+}
+_LABELLED_FACT = {
+    "budget": re.compile(_BUDGET_LABEL + r"\s*(?P<fact>(?:[^.;!?,]|[.,](?=\d)){3,80})", re.I),
+    "timeline": re.compile(_TIMELINE_LABEL + r"\s*(?P<fact>[^.;!?,]{3,80})", re.IGNORECASE),
+}
+
+
+def _labelled(slot: str, message: str, text: str) -> bool:
+    label = _LABEL.get(slot)
+    at = message.lower().find(text.strip().lower()) if label else -1
+    return label is not None and at >= 0 and bool(label.search(message[max(0, at - 30) : at]))
+
+
+def labelled_facts(message: str) -> dict[str, str]:
+    """Budget and timeline told with their label ("Budget: it depends on what you offer",
+    "timing: three months out"), by slot: the words after the label."""
+    found: dict[str, str] = {}
+    for slot, pattern in _LABELLED_FACT.items():
+        for m in pattern.finditer(message):
+            fact = m.group("fact").strip(" ,")
+            if _reads_as(slot, fact):
+                found[slot] = fact
+                break
+    return found
+
+
+def _reads_as(slot: str, text: str) -> bool:
+    if slot == "budget":
+        return parse_budget(text) is not None
+    return parse_timeline(text, date.today()) is not None
 
 
 def _judge_asked(answer: Answer) -> Verdict:
@@ -468,10 +620,14 @@ def _judge_asked(answer: Answer) -> Verdict:
 
     value, detail, rejection, args = _parse(answer)
     for alternative in answer.alternatives:
-        if value is not None:
+        if value is not None and _definite(detail):
             break
         if alternative.strip() and alternative.strip() != answer.text.strip():
-            value, detail, _, _ = _parse(dataclasses.replace(answer, text=alternative))
+            # A reading that says nothing ("depends", DIET's span) yields to one that says
+            # something ("it kind of depends on that, but three months out").
+            other, other_detail, _, _ = _parse(dataclasses.replace(answer, text=alternative))
+            if other is not None and (value is None or _definite(other_detail)):
+                value, detail = other, other_detail
     if value is not None:
         if slot == "budget" and answer.message and answer.message != answer.text:
             detail = _fuller_budget(answer, detail)
@@ -505,7 +661,13 @@ def _fuller_budget(answer: Answer, detail: dict[str, Any] | None) -> dict[str, A
         detail.get("amount_max"),
     )
     adds = any(whole.get(k) and not detail.get(k) for k in ("currency", "period"))
-    return whole if same and adds else detail
+    if same and adds:
+        return whole
+    # The span held one end of a range: "$500 per month" of "$300 to $500 per month".
+    low, high, said = whole.get("amount"), whole.get("amount_max"), detail.get("amount")
+    one_end = high is not None and not detail.get("amount_max") and said in (low, high)
+    agrees = all(detail.get(k) in (None, whole.get(k)) for k in ("currency", "period"))
+    return whole if one_end and agrees else detail
 
 
 def _fuller_role(answer: Answer, detail: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -616,6 +778,58 @@ def is_amount_period(message: str, text: str) -> bool:
     return bool(_AMOUNT_BEFORE.search(before))
 
 
+# How long something takes ("our response time is 2 days", "under 5 minutes"), not by
+# when the visitor wants a solution: minutes and hours always, days and weeks unless
+# introduced as a deadline ("in 10 days", "within 2 weeks").
+_TAKES_MINUTES = re.compile(
+    r"^(?:under|over|about|around|less\s+than|more\s+than)?\s*\S{1,12}\s*"
+    r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?)\b",
+    re.IGNORECASE,
+)
+_TAKES_DAYS = re.compile(r"^\S{1,12}\s*(?:days?|weeks?)\s*$", re.IGNORECASE)
+_DEADLINE_BEFORE = re.compile(
+    r"\b(?:in|within|by|next|for|before|around|about|roughly|another|from\s+now)\s*$", re.IGNORECASE
+)
+
+
+# In the clause before a time found in passing: it is when something else happened or
+# happens ("we restructured in the summer", "I'll be travelling next week").
+_PAST_OR_AWAY = re.compile(
+    r"\b(?:was|were|had|did|went|got|came|been|[a-z]{3,}ed|holidays?|vacation|travel\w{0,5}"
+    r"|away|on\s+leave|out\s+of\s+(?:the\s+)?office|off)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_START = re.compile(r".*(?:[.!?;:,]|\s[-–—]|\bbut\b|\band\b)", re.IGNORECASE | re.DOTALL)
+
+
+def not_a_deadline(message: str, text: str) -> bool:
+    """True when a timeline found in passing is a duration of something else, or when
+    something else happened or happens."""
+    said = text.strip()
+    if _TAKES_MINUTES.match(said):
+        return True
+    at = message.lower().find(said.lower())
+    if at < 0:
+        return False
+    before = message[max(0, at - 60) : at]
+    clause = before[m.end() :] if (m := _CLAUSE_START.match(before)) else before
+    if _PAST_OR_AWAY.search(clause):
+        return True
+    if not _TAKES_DAYS.match(said):
+        return False
+    return not _DEADLINE_BEFORE.search(before[-24:].rstrip())
+
+
+def inside_an_address(message: str, text: str) -> bool:
+    """True when a name or company found in passing is part of the email address
+    ("at medinaclinic dot ae", "anna@acme.io")."""
+    said = text.strip().lower()
+    at = message.lower().find(said) if said else -1
+    if at < 0:
+        return False
+    return any(start <= at < end for start, end in address_spans(message))
+
+
 MIN_RESIDUAL_WORDS = 3
 
 
@@ -642,3 +856,26 @@ def _move_on(answer: Answer, *, failed: bool = False) -> Verdict:
         skipped=answer.slot not in BANT_SLOTS,
         failed=failed,
     )
+
+
+def same_words(a: str, b: str) -> bool:
+    """Whether two slot values are one span read twice ("Zoë Hartley" as the name and as
+    the company): every word of the shorter is in the longer."""
+    short, long = sorted((_words(a), _words(b)), key=len)
+    return bool(short) and short <= long
+
+
+def echoed_slots(values: Mapping[str, Any], asked: str | None) -> set[str]:
+    """Name and company read from the same words: one of them is DIET's guess. The asked
+    question keeps them; otherwise the name does (DIET tags people as companies far more
+    often than the reverse, measured on the simulated visitors)."""
+    name, company = values.get("name"), values.get("company")
+    if not isinstance(name, str) or not isinstance(company, str):
+        return set()
+    if NO_ANSWER in (name, company) or not same_words(name, company):
+        return set()
+    return {"name"} if asked == "company" else {"company"}
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[^\W_]+", text.lower()))

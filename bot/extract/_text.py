@@ -136,6 +136,37 @@ def phrase_regex(phrases: Iterable[str]) -> re.Pattern[str]:
 
 
 # "Not decided yet" in any of its forms: budget and timeline both read these as unknown.
+# Dodges that fit any question: the visitor answers without saying anything. Each
+# normalizer reads them as "unknown" (said, not known), so the form moves on.
+EVASIVE_PHRASES: tuple[str, ...] = (
+    "get back to you",
+    "get back to u",
+    "come back to that",
+    "come back to you",
+    "get to that later",
+    "talk about that later",
+    "tell you later",
+    "figure it out",
+    "figure that out",
+    "we'll see",
+    "we will see",
+    "let's see how it goes",
+    "maybe, maybe not",
+    "maybe maybe not",
+    "who knows",
+    "not important",
+    "doesn't matter",
+    "does not matter",
+    "no comment",
+    "next question",
+    "skip this",
+    "skip that",
+    "pass on that",
+    "not going to tell",
+    "won't tell",
+    "let's move on",
+)
+
 UNDECIDED_PHRASES: tuple[str, ...] = (
     "not sure",
     "unsure",
@@ -166,6 +197,9 @@ UNDECIDED_PHRASES: tuple[str, ...] = (
     "too soon to tell",
     "not yet known",
     "haven't thought",
+    "haven't figured",
+    "not figured out",
+    "haven't worked out",
     "no clue",
 )
 

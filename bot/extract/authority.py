@@ -22,7 +22,7 @@ from typing import Any, cast
 
 import yaml
 
-from bot.extract._text import is_noise, normalize, phrase_regex
+from bot.extract._text import EVASIVE_PHRASES, is_noise, normalize, phrase_regex
 from bot.facts import Authority, AuthorityLevel
 
 _RANK: dict[str, int] = {"decision_maker": 3, "influencer": 2, "none": 1}
@@ -68,13 +68,18 @@ _OTHER_BEFORE = re.compile(
     r"(?:\b(?:my|our|their|his|her|your|whose)\s+(?:\w+\s+)?"
     r"|\b(?:to|with|from|by|for|ask|asking|tell|convince|involve|loop\s+in|cc)\s+"
     r"(?:the\s+|a\s+|an\s+|our\s+|my\s+)?"
-    r"|\b(?:boss|manager|he|she|they|who)\s+is\s+(?:the\s+|a\s+|an\s+|our\s+)?)$"
+    r"|\b(?:boss|manager|he|she|they|who)\s+is\s+(?:the\s+|a\s+|an\s+|our\s+)?"
+    r"|\bbut\s+the\s+)$"
 )
 # `(?<!\s)`: tried once per run of spaces, not from each of them (linear).
-_OTHER_AFTER = re.compile(
-    r"'s\b|(?<!\s)\s+(?:decides|signs|approves|has\s+the\s+final\s+say|makes\s+the\s+(?:call|decision)"
+_DECIDES = (
+    r"(?<!\s)\s+(?:decides|signs|approves|has\s+the\s+(?:final\s+(?:say|word)|last\s+word|budget)"
+    r"|holds\s+the\s+(?:budget|purse\s+strings)|makes\s+the\s+(?:call|decision)"
     r"|will\s+decide|needs\s+to\s+(?:approve|sign)|does\b)"
 )
+_OTHER_AFTER = re.compile(r"'s\b|" + _DECIDES)
+# "the CEO has the final word": someone else decides, whatever the visitor's own title.
+_SOMEONE_ELSE_DECIDES = re.compile(_DECIDES)
 _LEAD_NOT_ROLE = re.compile(
     r"(?<!\s)\s+(?:gen|generation|qualification|scoring|magnets?|forms?|management|nurturing|routing)\b"
 )
@@ -123,9 +128,11 @@ def tables() -> _Tables:
         rf"(?![\w'-])"
     )
     phrases = {
-        level: phrase_regex(str(p) for p in data["phrases"].get(level, []))
-        for level in (*_LEVELS, "unknown")
+        level: phrase_regex(str(p) for p in data["phrases"].get(level, [])) for level in _LEVELS
     }
+    phrases["unknown"] = phrase_regex(
+        [*(str(p) for p in data["phrases"].get("unknown", [])), *EVASIVE_PHRASES]
+    )
     answers: dict[str, AuthorityLevel] = {}
     answer_levels: tuple[AuthorityLevel, ...] = ("decision_maker", "influencer")
     for level in answer_levels:
@@ -148,6 +155,7 @@ class _RoleHit:
     role: str
     start: int
     self_said: bool
+    decides: bool = False  # someone else's title, said to decide
 
 
 def _display(words: str, t: _Tables) -> str:
@@ -202,7 +210,8 @@ def _roles(norm: str, t: _Tables) -> list[_RoleHit]:
             _OTHER_BEFORE.search(norm[max(0, m.start() - 40) : m.start()])
             or _OTHER_AFTER.match(norm, end)
         )
-        hits.append(_RoleHit(t.titles[title], _display(words, t), m.start(), self_said))
+        decides = not self_said and bool(_SOMEONE_ELSE_DECIDES.match(norm, end))
+        hits.append(_RoleHit(t.titles[title], _display(words, t), m.start(), self_said, decides))
     return hits
 
 
@@ -238,6 +247,8 @@ def parse_authority(text: str) -> Authority | None:
         level = "influencer"
     elif t.phrases["decision_maker"].search(norm):
         level = "decision_maker"
+    elif any(h.decides and h.level == "decision_maker" for h in hits):
+        level = "influencer"  # "head of growth, but the CEO has the final word"
     elif best:
         level = best.level
     elif any(h.level == "decision_maker" for h in hits):

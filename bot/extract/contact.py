@@ -34,14 +34,15 @@ _NAME_LEAD_IN = re.compile(
     _GREETING
     + r"(?:(?:my\s+(?:full\s+|first\s+)?n[a-z]{1,4}(?:'s|\s+is)?|(?:the\s+)?name(?:'s|\s+is)"
     r"|(?:you're|you\s+are|ur)\s+(?:talking|speaking|chatting)\s+(?:to|with)"
-    r"|name\s*:|i'm\s+called|i\s+am\s+called|i'm|i\s+am|im|this\s+is|it's|it\s+is|its"
+    r"|name\s*:|i'm\s+called|im\s+called|i\s+am\s+called|iam|(?:it's|its|it\s+is)\s+me\s*[,:-]?"
+    r"|i'm|i\s+am|im|this\s+is|it's|it\s+is|its"
     r"|(?:you\s+can\s+|they\s+|people\s+|just\s+)?call\s+me|i\s+go\s+by)\s*:?\s+)?",
     re.IGNORECASE,
 )
 # Where the name ends: "Bob from Acme", "Sophie, CTO", "Al here, thanks".
 # Linear: it starts only where a run of spaces starts, and `(?<=\s)` stands for "\s+ before".
 _NAME_END = re.compile(
-    r"(?<!\s)\s*(?:[,;!?()]|(?<=\s)-\s|(?<=[^\W\d_]{2})\.(?:\s|$)|(?<=\s)(?:from|at|with|of|and"
+    r"(?<!\s)\s*(?:[,;!?()]|(?<=\s)-\s|(?<=[^\W\d_]{2})\.(?:\s|$)|(?<=\s)(?:is|from|at|with|of|and"
     r"|here|speaking|thanks|thank|cheers|but|working|who|i'm|i|we|my|btw)\b).*$",
     re.IGNORECASE | re.DOTALL,
 )
@@ -139,6 +140,7 @@ _EMOJI = re.compile(
 
 def _clean_name(text: str) -> str | None:
     name = clean_spaces(text.replace("’", "'"))
+    name = _without_filler(name) or name
     name = _NAME_LEAD_IN.sub("", name, count=1)
     if _is_role(name, whole=False):
         return None
@@ -222,7 +224,8 @@ _COMPANY_LEAD_IN = re.compile(
     re.IGNORECASE,
 )
 _COMPANY_END = re.compile(  # linear, as _NAME_END
-    r"(?<!\s)\s*(?:[,;!?()]|(?<=\s)-\s|\.\s|(?<=\s)(?:as\s+(?:a|an|the)|where|and\s+i|but|thanks"
+    r"(?<!\s)\s*(?:[,;!?()]|(?<=\s)-\s|(?<!\bsp)(?<!\bco)(?<!\binc)(?<!\bltd)(?<!\bcorp)\.\s"
+    r"|(?<=\s)(?:as\s+(?:a|an|the)|where|and\s+i|but|thanks"
     r"|thank\s+you|cheers|btw)\b).*$",
     re.IGNORECASE | re.DOTALL,
 )
@@ -336,8 +339,31 @@ def _company_word_typos(text: str) -> str:
     )
 
 
+# Chat noise around an answer: "oh, maison lumière sas sry", "Sunrise Dental Care lol".
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:oh+|ah+|um+|uh+|hmm+|hm|well|ok|okay|so|yeah|yea|sure|right)\b[\s,.!:-]{0,5}){1,4}",
+    re.IGNORECASE,
+)
+_TRAILING_FILLER = re.compile(
+    r"(?:[\s,.!:-]{1,5}(?:lol|lmao|haha\w{0,6}|hehe\w{0,6}|xd|sry|sorry|tbh|btw|thx|ty"
+    r"|thanks|cheers))+[\s.!]{0,5}$",
+    re.IGNORECASE,
+)
+# A figure is an amount or a year, never a company: "7k", "2028", "10,000".
+_FIGURE = re.compile(r"[\d\s.,]{0,20}\d[\d\s.,]{0,20}[km]?")
+
+
+def _without_filler(text: str) -> str:
+    return _TRAILING_FILLER.sub("", _LEADING_FILLER.sub("", text, count=1), count=1)
+
+
 def _clean_company(text: str) -> str | None:
     company = clean_spaces(_company_word_typos(text).replace("’", "'").strip(" \"'"))
+    company = _without_filler(company) or company
+    if _FIGURE.fullmatch(company.strip(" .!")):
+        return None
+    if all(w.lower().strip(".!,") in FUNCTION_WORDS for w in company.split()):
+        return None  # "Oh", "one.", "me": chat words, not a name
     norm = normalize(company).strip(" .!")
     if norm in _SOLO:
         return SELF_EMPLOYED

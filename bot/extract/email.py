@@ -35,9 +35,14 @@ _CANDIDATE = re.compile(
 _OBFUSCATED_AT = re.compile(r"(?<!\s)\s*[\[(]\s*at\s*[\])]\s*", re.IGNORECASE)
 _OBFUSCATED_DOT = re.compile(r"(?<!\s)\s*[\[(]\s*dot\s*[\])]\s*", re.IGNORECASE)
 _EDGE_PUNCT = ".!?…-_*~"
-# "jane at acme dot io": only read when there is no "@" at all.
+# "jane at acme dot io", "jane dot doe at acme dot io": only read when there is no "@" at
+# all. A host followed by another " at <host>" was the local part ("drop me a line at omar
+# dot haddad at clinic dot ae"), so the address starts later.
 _SPELLED = re.compile(
-    r"(?<![\w.+-])(?P<local>[\w.+-]+)\s+at\s+(?P<host>[\w-]+(?:\s+dot\s+[\w-]+)+)", re.IGNORECASE
+    r"(?<![\w.+-])(?P<local>[\w.+-]{1,64}(?:\s+dot\s+[\w.+-]{1,64}){0,4})"
+    r"\s+at\s+(?P<host>[\w-]{1,63}(?:\s+dot\s+[\w-]{1,63}){1,6})"
+    r"(?![\w-]|\s+at\s+[\w-]{1,63}\s+dot\s)",
+    re.IGNORECASE,
 )
 
 
@@ -82,12 +87,20 @@ def is_free(domain: str) -> bool:
     )
 
 
+def address_spans(text: str) -> list[tuple[int, int]]:
+    """Where addresses are written in `text`, plain or spelled out ("ana at x dot io")."""
+    spans = [m.span() for m in _CANDIDATE.finditer(text)]
+    spans += [m.span() for m in _SPELLED.finditer(text)]
+    return spans
+
+
 def find_address(text: str) -> str | None:
     """The first thing in `text` shaped like an address, trimmed of sentence punctuation."""
     text = _OBFUSCATED_DOT.sub(".", _OBFUSCATED_AT.sub("@", text))
     if "@" not in text and (spelled := _SPELLED.search(text)):
         host = re.sub(r"\s+dot\s+", ".", spelled.group("host"), flags=re.IGNORECASE)
-        text = f"{spelled.group('local')}@{host}"
+        local = re.sub(r"\s+dot\s+", ".", spelled.group("local"), flags=re.IGNORECASE)
+        text = f"{local}@{host}"
     m = _CANDIDATE.search(text)
     if not m:
         return None

@@ -22,6 +22,7 @@ from decimal import Decimal
 from price_parser import Price
 
 from bot.extract._text import (
+    EVASIVE_PHRASES,
     NUMBER_VOCABULARY,
     UNDECIDED_PHRASES,
     WORD_NUMBER,
@@ -151,6 +152,7 @@ NONE_PATTERNS = re.compile(
 UNKNOWN_PHRASES = phrase_regex(
     (
         *UNDECIDED_PHRASES,
+        *EVASIVE_PHRASES,
         "zero idea",
         "won't say",
         "cannot say",
@@ -306,7 +308,10 @@ _NOT_MONEY_AFTER = re.compile(
     r"\s*(?:%|percent\b|per\s*cent\b|people\b|persons?\b|users?\b|seats?\b|licen[cs]es?\b"
     r"|employees?\b|staff\b|reps?\b|agents?\b|members?\b|months?\b|weeks?\b|days?\b|years?\b"
     r"|yrs?\b|hours?\b|hrs?\b|min(?:ute)?s?\b|leads?\b|visitors?\b|chats?\b|customers?\b"
-    r"|clients?\b|times\b|x\b|st\b|nd\b|rd\b|th\b|/\d)"
+    r"|clients?\b|times\b|x\b|st\b|nd\b|rd\b|th\b|/\d"
+    r"|visits?\b|views?\b|page\s*views?\b|sessions?\b|calls?\b|tickets?\b|messages?\b"
+    r"|emails?\b|enquir(?:y|ies)\b|inquir(?:y|ies)\b|requests?\b|orders?\b|locations?\b"
+    r"|outlets?\b|stores?\b|shops?\b|sites?\b|offices?\b|students?\b|patients?\b|m2\b|sq)"
 )
 _YEAR_CONTEXT = re.compile(
     r"(?:\bin|\bfor|\bby|\bsince|\buntil|\bof|\bfy|\bq[1-4]|\byear|\bfrom|\bbefore|\bafter"
@@ -365,6 +370,8 @@ def _figures(norm: str) -> list[_Figure]:
         if base is None:
             continue
         strong = currency is not None or mult is not None
+        if currency is None and _NOT_MONEY_AFTER.match(norm, m.end()):
+            continue  # "20k visits a month", "14 people": a count, not an amount
         if not strong and not is_words:
             if _NOT_MONEY_AFTER.match(norm, m.end()) or any(
                 start <= m.start() < end for start, end in dates
@@ -418,6 +425,21 @@ def _period(norm: str, start: int, end: int) -> Period | None:
         if hits:
             return min(hits)[1]
     return None
+
+
+def said_as_money(message: str, text: str) -> bool:
+    """Whether an amount found in passing (not asked for) was said as money: with a
+    currency or a multiplier ("40k", "$500"), or in a message that talks budget, and not
+    followed by what it counts ("20k visits a month", "14 people")."""
+    said = normalize(text.strip())
+    whole = normalize(message)
+    at = whole.find(said) if said else -1
+    if at >= 0 and _NOT_MONEY_AFTER.match(whole, at + len(said)):
+        return False
+    figures = _figures(said)
+    if any(f.currency or f.mult for f in figures):
+        return True
+    return bool(BUDGET_TALK.search(whole) or _CURRENCY_ANYWHERE.search(whole))
 
 
 def parse_budget(text: str) -> Budget | None:

@@ -23,13 +23,21 @@ from __future__ import annotations
 
 import re
 
-from bot.extract._text import clean_spaces, is_noise, normalize, phrase_regex, word_set
+from bot.extract._text import (
+    EVASIVE_PHRASES,
+    clean_spaces,
+    is_noise,
+    normalize,
+    phrase_regex,
+    word_set,
+)
 from bot.facts import Need
 
 SUMMARY_MAX = 120
 
 UNKNOWN = phrase_regex(
     (
+        *EVASIVE_PHRASES,
         "rather not say",
         "rather not",
         "prefer not to say",

@@ -20,12 +20,23 @@ from dataclasses import dataclass
 from bot.extract._text import word_set
 
 # A word: letters first, then letters, digits, apostrophes, hyphens, inner dots ("K.K").
-_TOKEN = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]{0,40}(?:\.[^\W\d_][\w'’-]{0,40}){0,6}\.?|&|@|:")
+# A number ("Vision 2030 Advisory") is a token too: it may sit inside a name.
+_TOKEN = re.compile(
+    r"(?<![\w'’-])[^\W\d_][\w'’-]{0,40}(?:\.[^\W\d_][\w'’-]{0,40}){0,6}\.?|&|@|:"
+    r"|(?<![\w'’.,-])\d{1,6}(?:[^\W\d_][\w'’-]{0,40})?(?![\w'’-])"
+)
+# Legal forms, in any case, that end or continue a company's name ("Szybki Kurier Sp. z
+# o.o.", "Maison Lumière sas"); their dot is not a full stop.
+LEGAL_FORMS = word_set(
+    "gmbh ag sa sas sarl srl spa s.p.a. bv nv ab as oy kk k.k. plc llc ltd ltd. inc inc. co co."
+    " corp corp. pty pvt sp sp. o.o. s.r.o. a.s. s.a. b.v. n.v."
+)
 _SENTENCE_END = re.compile(r"[.!?…\n]|[^\w\s,;:'’&@()\"-]")  # punctuation or emoji
 # Small words that join the capitalized words of one name: "Finch & Partners",
 # "Bank of Ireland", "Jan van der Berg", "Ferreira e Filhos".
 CONNECTORS = word_set(
-    "& and of the for de di da du del della la le van von der den ten ter y e et und"
+    "& and of the for de di da das do dos du del della la le van von der den ten ter y e et und"
+    " z bin bint ben al el"
 )
 
 
@@ -57,7 +68,7 @@ FUNCTION_WORDS = word_set(
     at by for from in on to with what who whom which when where why how please sorry great
     good nice happy glad just also again long story short basically honestly actually
     let let's of the a an all any some every each both one dear best regards kind sincerely
-    oh ah ahh um umm uh hmm hm lol haha sry soz sorry btw fyi ty thx tbh ps
+    oh ah ahh um umm uh hmm hm lol ha hah heh haha sry soz sorry btw fyi ty thx tbh ps
     """
 )
 _ABBREVIATED = re.compile(r"^(?:[^\W\d_]\.){2,}$")  # "K.K.", "S.A."
@@ -75,7 +86,8 @@ class Run:
 
 
 def _is_capitalized(word: str) -> bool:
-    return word[:1].isupper()
+    """ "Acme", and "4Sight" or "3M": a name that starts with a figure."""
+    return word[:1].isupper() or (word[:1].isdigit() and any(c.isupper() for c in word))
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
@@ -83,7 +95,10 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     for m in _TOKEN.finditer(text):
         word, start, end = m.group(), m.start(), m.end()
         initial = len(word) == 2 and word[0].isupper()  # "J." in "J. R. R. Tolkien"
-        if word.endswith(".") and not (initial or _ABBREVIATED.match(word) or "." in word[:-1]):
+        kept = (
+            initial or _ABBREVIATED.match(word) or "." in word[:-1] or word.lower() in LEGAL_FORMS
+        )
+        if word.endswith(".") and not kept:
             word, end = word[:-1], end - 1  # a full stop, not part of "K.K."
         out.append((word, start, end))
     return out
@@ -100,9 +115,17 @@ def capitalized_runs(text: str, cues: Cues) -> list[Run]:
     runs: list[Run] = []
     i = 0
     while i < len(tokens):
-        word, start, _ = tokens[i]
+        word, start, end = tokens[i]
         if not _is_capitalized(word):
             i += 1
+            continue
+        if (
+            word.lower() in FUNCTION_WORDS
+            and i + 1 < len(tokens)
+            and _is_capitalized(tokens[i + 1][0])
+            and not text[end : tokens[i + 1][1]].strip()
+        ):
+            i += 1  # "I'm Paweł Wiśniewski": the run is the name, "I'm" its cue
             continue
         j = i + 1
         last = i
@@ -111,9 +134,9 @@ def capitalized_runs(text: str, cues: Cues) -> list[Run]:
             gap = text[tokens[j - 1][2] : nstart]
             if gap.strip():  # a comma, a full stop, an emoji: the name ends
                 break
-            if _is_capitalized(nxt) or nxt in ("&",):
+            if _is_capitalized(nxt) or nxt in ("&",) or nxt.lower() in LEGAL_FORMS:
                 last = j
-            elif nxt.lower() not in CONNECTORS:
+            elif nxt.lower() not in CONNECTORS and not nxt.isdigit():
                 break
             j += 1
         words = [t[0] for t in tokens[i : last + 1]]

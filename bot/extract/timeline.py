@@ -36,6 +36,7 @@ from typing import Literal
 from dateparser.date import DateDataParser
 
 from bot.extract._text import (
+    EVASIVE_PHRASES,
     NUMBER_VOCABULARY,
     UNDECIDED_PHRASES,
     WORD_NUMBER,
@@ -105,6 +106,7 @@ SOFT_NO_PLANS = phrase_regex(
 UNKNOWN = phrase_regex(
     (
         *UNDECIDED_PHRASES,
+        *EVASIVE_PHRASES,
         "no fixed timeline",
         "no fixed date",
         "no set timeline",
@@ -128,6 +130,7 @@ UNKNOWN = phrase_regex(
 # Words whose typos are repaired before matching ("monhts", "weesk", "quater").
 TYPO_VOCABULARY = NUMBER_VOCABULARY | frozenset(
     {"weeks", "month", "months", "years", "quarter", "quarters", "christmas", "summer", "autumn"}
+    | {"immediately", "immediate", "urgently", "tomorrow", "yesterday"}
 )
 
 ASAP = re.compile(

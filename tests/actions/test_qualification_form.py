@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.qualification as qualification_module
@@ -82,8 +81,33 @@ async def test_noisy_candidate_for_another_slot_keeps_the_earlier_value(dispatch
         candidates={"authority": "CTO", "company": "CTO"},
     )
     assert slots["company"] == "Acme"
-    assert slots["authority"] == "CTO"
+    assert slots["authority"] == "I'm the CTO"  # the answer as said (the lead's raw)
+    assert slots["authority_detail"]["role"] == "CTO"
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "decision_maker", "role"),
+    [
+        ("not me, the owner does", "the owner", False, None),
+        ("cofounder, me and my partner decide together", "partner", True, "Co-founder"),
+        ("head of growth, but the CEO has the final word", "CEO", False, "Head of Growth"),
+    ],
+)
+async def test_authority_is_read_from_the_whole_answer(
+    dispatcher, domain, text: str, span: str, decision_maker: bool, role: str | None
+) -> None:
+    """DIET's role span alone ("the owner") said the opposite of the sentence."""
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text=text,
+        requested_slot="authority",
+        candidates={"authority": span},
+        entities=[("role", span)],
+    )
+    assert slots["authority_detail"]["decision_maker"] is decision_maker
+    assert slots["authority_detail"]["role"] == role
 
 
 async def test_unreadable_budget_is_asked_again_then_skipped(dispatcher, domain) -> None:
@@ -261,7 +285,8 @@ async def test_the_best_of_several_role_entities_is_kept(dispatcher, domain) -> 
         candidates={"authority": "signs"},
         entities=[("role", "marketing manager"), ("role", "signs")],
     )
-    assert slots["authority"] == "marketing manager"
+    assert slots["authority"] == "I'm the marketing manager, my boss signs"
+    assert slots["authority_detail"]["role"] == "Marketing Manager"
     assert slots["authority_detail"]["level"] == "influencer"
     assert slots["authority_detail"]["decision_maker"] is False
     assert dispatcher.messages == []
@@ -457,7 +482,6 @@ async def test_an_answer_after_the_second_ask_is_still_taken(dispatcher, domain)
 async def test_the_handoff_form_counts_its_own_wording_of_the_email_question(
     dispatcher, domain
 ) -> None:
-    from actions.qualification import ValidateHandoffForm
 
     history = [
         {"event": "bot", "text": "email?", "metadata": {"utter_action": "utter_ask_email"}},
@@ -595,35 +619,97 @@ async def test_a_greeting_with_a_name_is_not_a_need(dispatcher, domain) -> None:
     assert slots["requested_slot"] == "need"
 
 
-async def test_a_person_requested_keeps_no_stray_entity_as_a_fact() -> None:
-    """Asked for an email after asking for a person, the visitor adds a remark: DIET's
-    guess that "best." is a company must be judged (and refused), not stored as is."""
-    message = "sam@acme-robotics.io works, mornings are best."
-    tracker = Tracker(
-        sender_id="person-1",
-        slots={"requested_slot": "email", "email": "sam@acme-robotics.io", "company": "best."},
-        latest_message={
-            "text": message,
-            "intent": {"name": "inform", "confidence": 0.9},
-            "entities": [
-                {"entity": "email", "value": "sam@acme-robotics.io", "start": 0, "end": 20},
-                {"entity": "company", "value": "best.", "start": 41, "end": 46},
-            ],
-        },
-        events=[
-            {"event": "action", "name": "action_listen"},
-            {"event": "user", "text": message, "parse_data": {"intent": {"name": "inform"}}},
-            {"event": "slot", "name": "email", "value": "sam@acme-robotics.io"},
-            {"event": "slot", "name": "company", "value": "best."},
-        ],
-        paused=False,
-        followup_action=None,
-        active_loop={"name": "handoff_form"},
-        latest_action_name="action_listen",
+@pytest.mark.parametrize(
+    ("slot", "text", "intent"),
+    [
+        ("budget", "roughly 20k a year", "human"),
+        ("timeline", "we'd want it live by march", "faq"),
+        ("company", "Brightline Freight", "out_of_scope"),
+    ],
+)
+async def test_an_answer_beats_a_digression_the_nlu_was_unsure_of(
+    dispatcher, domain, slot: str, text: str, intent: str
+) -> None:
+    """Without the answer taken here the form rejects its turn and the digression's rule
+    answers instead (an FAQ, a handoff): the question is asked again or lost."""
+    slots = await run_form(
+        dispatcher, domain, text=text, intent=intent, confidence=0.62, requested_slot=slot
     )
-    domain = {"forms": {"handoff_form": {"required_slots": ["email"]}}, "slots": {}}
-    events = await ValidateHandoffForm().run(CollectingDispatcher(), tracker, domain)
-    set_slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    assert set_slots.get("email") == "sam@acme-robotics.io"
-    # The slot as the tracker will hold it: 'best.' stays unless the form clears it.
-    assert set_slots.get("company", tracker.slots["company"]) is None
+    assert slots[slot] == text
+    if slot in ("budget", "timeline"):
+        assert slots[f"{slot}_detail"]["status"] in ("amount", "date")
+
+
+async def test_a_sure_digression_is_left_to_its_rule(dispatcher, domain) -> None:
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text="roughly 20k a year",
+        intent="human",
+        confidence=0.93,
+        requested_slot="budget",
+    )
+    assert "budget" not in slots  # the form rejects its turn; the rule for `human` runs
+
+
+async def test_an_unsure_digression_that_answers_nothing_stays_a_digression(
+    dispatcher, domain
+) -> None:
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text="can I just talk to somebody instead?",
+        intent="human",
+        confidence=0.6,
+        requested_slot="budget",
+    )
+    assert "budget" not in slots
+
+
+def test_digression_intents_match_the_domain_mappings(domain) -> None:
+    from bot.qualification import DIGRESSION_INTENTS
+
+    for slot in ("budget", "authority", "timeline", "name", "company"):
+        lists = [m.get("not_intent") for m in domain["slots"][slot]["mappings"]]
+        assert set(next(x for x in lists if x)) == DIGRESSION_INTENTS, slot
+
+
+async def test_the_name_answer_is_not_also_the_company(dispatcher, domain) -> None:
+    """DIET tags the asked name as a company too: one span is one fact, the asked one."""
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text="it's Zoë Hartley btw",
+        requested_slot="name",
+        candidates={"name": "it's Zoë Hartley btw", "company": "Zoë Hartley"},
+        entities=[("company", "Zoë Hartley")],
+    )
+    assert slots["name"] == "Zoë Hartley"
+    assert slots["company"] is None
+
+
+async def test_a_budget_span_with_one_end_of_the_range_gets_the_range(dispatcher, domain) -> None:
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text="$300 to $500 per month",
+        requested_slot="budget",
+        candidates={"budget": "$500 per month"},
+        entities=[("budget", "$500 per month")],
+    )
+    detail = slots["budget_detail"]
+    assert (detail["amount"], detail["amount_max"], detail["period"]) == (300.0, 500.0, "month")
+
+
+async def test_a_hedge_in_the_span_yields_to_a_figure_in_the_answer(dispatcher, domain) -> None:
+    text = "it kind of depends on the relaunch, but three months out is what I'm aiming for."
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text=text,
+        requested_slot="timeline",
+        candidates={"timeline": "kind of depends"},
+        entities=[("timeline", "kind of depends")],
+    )
+    assert slots["timeline_detail"]["status"] == "date"
+    assert slots["timeline_detail"]["months"] == 3.0

@@ -19,6 +19,7 @@ def make_tracker(
     history: list[dict[str, Any]] | None = None,
     metadata: dict[str, Any] | None = None,
     entities: list[tuple[str, str]] | None = None,
+    confidence: float = 0.95,
 ) -> Tracker:
     """A tracker whose latest user message is `text`, followed by the SlotSet events of
     `candidates` (what action_extract_slots proposed), as in a real form turn."""
@@ -29,7 +30,7 @@ def make_tracker(
     events.extend(history or [])
     latest = {
         "text": text,
-        "intent": {"name": intent, "confidence": 0.95},
+        "intent": {"name": intent, "confidence": confidence},
         "entities": [_entity(text, e, v) for e, v in entities or []],
         "metadata": metadata or {},
     }

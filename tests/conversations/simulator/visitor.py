@@ -145,8 +145,15 @@ def _tag_email(fact: Fact, seed: int) -> Fact:
         return fact
     tagged = f"{local}{seed}@{domain}"
     found = re.search(re.escape(value), fact.text, re.I)
-    if found is None:  # spelled out ("ana at x dot io"): left as written
-        return fact
+    if found is None:  # spelled out ("ana at x dot io"): the seed goes before " at x"
+        # Untagged, every visitor drawing this phrasing had one address, and the lead store
+        # merged their leads (one person, found by email): facts from another conversation.
+        label = re.escape(domain.split(".")[0])
+        spelled = re.search(rf"\s+at\s+{label}\b", fact.text, re.I)
+        if spelled is None:
+            return fact
+        text = fact.text[: spelled.start()] + str(seed) + fact.text[spelled.start() :]
+        return Fact(slot="email", text=text, value={**fact.value, "value": tagged})
     said = found.group(0)
     said_tagged = said[: len(local)] + str(seed) + said[len(local) :]
     text = fact.text[: found.start()] + said_tagged + fact.text[found.end() :]

@@ -166,3 +166,22 @@ def test_never_raises_and_role_comes_from_the_text(text: str) -> None:
         said = re.sub(r"[\s.-]+", "", text.lower())
         for word in result.role.lower().replace(".", "").split():
             assert word.replace("-", "") in said
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "role"),
+    [
+        # someone else's title said to decide: the visitor only recommends
+        ("head of growth, but the CEO has the final word", "influencer", "Head of Growth"),
+        ("marketing manager. I can recommend it, my director has the budget", "influencer",
+         "Marketing Manager"),
+        ("not me, the owner does", "influencer", None),
+        # evasive
+        ("maybe, maybe not", "unknown", None),
+        ("not important right now", "unknown", None),
+    ],
+)  # fmt: skip
+def test_whose_decision_it_is(text: str, level: str, role: str | None) -> None:
+    found = parse_authority(text)
+    assert found is not None
+    assert (found.level, found.role) == (level, role)

@@ -159,3 +159,37 @@ def test_clean_company_never_raises(text: str) -> None:
     if company is not None:
         assert company.strip() == company
         assert company
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        # chat noise around the answer
+        ("oh, maison lumière sas sry", "Maison Lumière SAS"),
+        ("sunrise dental care lol", "Sunrise Dental Care"),
+        ("Bell & Whistle hehe", "Bell & Whistle"),
+        # a number inside the name, a legal form with dots
+        ("we r called Vision 2030 Advisory", "Vision 2030 Advisory"),
+        ("Szybki Kurier Sp. z o.o.", "Szybki Kurier Sp. z o.o."),
+    ],
+)
+def test_companies_in_chat_answers(text: str, company: str) -> None:
+    assert clean_company(text) == company
+
+
+@pytest.mark.parametrize("text", ["7k", "2028", "10,000", "Oh", "one.", "ok"])
+def test_figures_and_chat_words_are_no_company(text: str) -> None:
+    assert clean_company(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Maria García hehe", "Maria García"),
+        ("kai hehe", "Kai"),
+        ("its me joon-ho kim", "Joon-Ho Kim"),
+        ("Carlos Eduardo dos Santos", "Carlos Eduardo dos Santos"),
+    ],
+)
+def test_names_in_chat_answers(text: str, name: str) -> None:
+    assert clean_name(text) == name

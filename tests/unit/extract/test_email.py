@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot.extract.email import check_email, disposable_domains, free_domains
+from bot.extract.email import check_email, disposable_domains, find_address, free_domains
 from bot.facts import EmailCheck
 
 OK = [
@@ -155,3 +155,15 @@ def test_found_inside_a_sentence_like_alone(address: str) -> None:
     in_sentence = check_email(f"sure, it's {address} thanks")
     assert in_sentence.status == alone.status
     assert in_sentence.normalized == alone.normalized
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Best to write to omar dot haddad at medinaclinic dot ae.", "omar.haddad@medinaclinic.ae"),
+        ("drop me a line at omar dot haddad at medinaclinic dot ae", "omar.haddad@medinaclinic.ae"),
+        ("jane at acme dot co dot uk", "jane@acme.co.uk"),
+    ],
+)
+def test_spelled_out_addresses_with_dots_in_the_name(text: str, address: str) -> None:
+    assert find_address(text) == address

@@ -194,3 +194,17 @@ def test_how_concrete_a_need_is(text: str, level: str) -> None:
     need = assess_need(text)
     assert need is not None
     assert need.level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["maybe, maybe not", "I'll get back to you on that", "we'll figure it out",
+     "let's get to that later", "we'll see how it goes", "next question pls"],
+)  # fmt: skip
+def test_a_dodge_is_unknown_to_every_question(text: str) -> None:
+    """Said, but nothing known: each question records unknown and the form moves on."""
+    today = dt.date(2026, 12, 1)
+    need, budget = assess_need(text), parse_budget(text)
+    timeline, authority = parse_timeline(text, today), parse_authority(text)
+    assert (need and need.level, budget and budget.status) == ("unknown", "unknown")
+    assert (timeline and timeline.status, authority and authority.level) == ("unknown", "unknown")

@@ -244,3 +244,56 @@ def test_only_a_real_yes_says_the_visitor_signs_off(text: str, decides: bool | N
     verdict = judge("authority", text, requested=True, intent="affirm")
     stored = verdict.detail["decision_maker"] if verdict.detail else None
     assert stored is decides
+
+
+@pytest.mark.parametrize(
+    ("slot", "message", "entity", "span"),
+    [
+        # a count, not an amount
+        ("budget", "20k visits a month on the website but only 3 or 4 leads", "budget", "20k"),
+        ("budget", "we're 14 people, it's a small team", "budget", "14"),
+        # how long something takes, not by when
+        ("timeline", "our response time is 2 days, i want it under 5 minutes", "timeline",
+         "2 days"),
+        ("timeline", "our response time is 2 days, i want it under 5 minutes", "timeline",
+         "under 5 minutes"),
+        # part of the email address
+        ("company", "Use omar dot haddad at Medinaclinic dot ae please", "company",
+         "Medinaclinic"),
+    ],
+)  # fmt: skip
+def test_words_that_carry_another_thing_fill_no_slot_in_passing(
+    slot: str, message: str, entity: str, span: str
+) -> None:
+    assert not judge(slot, message, entities=[(entity, span)]).accepted
+
+
+@pytest.mark.parametrize(
+    ("slot", "message", "entity", "span"),
+    [
+        ("budget", "we have 40k for this", "budget", "40k"),
+        ("budget", "budget is around 5000", "budget", "5000"),
+        ("timeline", "we want it live in 10 days", "timeline", "10 days"),
+    ],
+)
+def test_the_same_shapes_said_as_the_fact_are_kept(
+    slot: str, message: str, entity: str, span: str
+) -> None:
+    assert judge(slot, message, entities=[(entity, span)]).accepted
+
+
+@pytest.mark.parametrize(
+    ("message", "span"),
+    [
+        ("Long story, we restructured in the summer, but right now I'm the COO", "in the summer"),
+        ("My colleague may reach out too, he's on holiday this week.", "this week"),
+        ("I'll be travelling next week but I check it daily", "next week"),
+    ],
+)
+def test_when_something_else_happened_is_no_timeline(message: str, span: str) -> None:
+    assert not judge("timeline", message, entities=[("timeline", span)]).accepted
+
+
+def test_a_deadline_in_passing_is_kept() -> None:
+    message = "launching in the UK in march and need to handle enquiries there"
+    assert judge("timeline", message, entities=[("timeline", "in march")]).accepted

@@ -1,0 +1,158 @@
+"""action_validate_slot_mappings: the facts Rasa's global mappings fill where no form of
+ours judges them. The trackers have the shape Rasa sends at the end of
+action_extract_slots: the visitor's message, then the slots it just filled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.volunteered import ValidateVolunteeredFacts
+from tests.support.rasa_objects import make_tracker
+
+ACTION = ValidateVolunteeredFacts()
+
+
+async def judged(domain: dict[str, Any], **kw: Any) -> dict[str, Any]:
+    events = await ACTION.run(CollectingDispatcher(), make_tracker(**kw), domain)
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_its_name_is_the_one_rasa_calls(domain) -> None:
+    assert ACTION.name() == "action_validate_slot_mappings"
+    assert "action_validate_slot_mappings" in domain["actions"]
+
+
+async def test_a_stray_guess_while_asked_for_an_email_is_refused(domain) -> None:
+    text = "sam@acme-robotics.io works, mornings are best."
+    slots = await judged(
+        domain,
+        text=text,
+        form="handoff_form",
+        requested_slot="email",
+        candidates={"email": "sam@acme-robotics.io", "company": "best."},
+        entities=[("email", "sam@acme-robotics.io"), ("company", "best.")],
+    )
+    assert slots["company"] is None  # refused: the slot keeps its earlier value (none)
+    assert "email" not in slots  # the handoff form's own question: its validator judges it
+
+
+async def test_an_email_address_is_not_a_company(domain) -> None:
+    text = "my emal adress is lena.schulz@bright-analytics.de"
+    slots = await judged(
+        domain,
+        text=text,
+        form=None,
+        candidates={"company": "lena.schulz@bright-analytics.de"},
+        entities=[("company", "lena.schulz@bright-analytics.de")],
+    )
+    assert slots["company"] is None
+
+
+async def test_a_refused_guess_keeps_the_fact_we_had(domain) -> None:
+    slots = await judged(
+        domain,
+        text="I can be reached at info@mill-street-bakery.co.uk",
+        form=None,
+        slots={"company": "Mill Street Bakery"},
+        candidates={"company": "reached"},
+        entities=[("company", "reached")],
+    )
+    assert slots["company"] == "Mill Street Bakery"
+
+
+async def test_facts_volunteered_in_the_opening_are_kept_and_normalized(domain) -> None:
+    text = "Hi, I'm the CTO at Brightline Freight, we have about 40k for this"
+    slots = await judged(
+        domain,
+        text=text,
+        form=None,
+        candidates={"authority": "CTO", "company": "Brightline Freight", "budget": "about 40k"},
+        entities=[("role", "CTO"), ("company", "Brightline Freight"), ("budget", "about 40k")],
+    )
+    assert slots["company"] == "Brightline Freight"
+    assert slots["authority_detail"]["decision_maker"] is True
+    assert slots["budget_detail"]["amount"] == 40000.0
+
+
+async def test_inside_the_qualification_form_the_form_judges(domain) -> None:
+    slots = await judged(
+        domain,
+        text="mornings are best.",
+        form="qualification_form",
+        requested_slot="timeline",
+        candidates={"company": "best."},
+        entities=[("company", "best.")],
+    )
+    assert slots == {}  # left to validate_qualification_form, which asks with context
+
+
+async def test_a_name_also_tagged_as_the_company_is_the_name(domain) -> None:
+    text = "hello, this is Björn Lindqvist. hello@tinybox.io. please call me back"
+    slots = await judged(
+        domain,
+        text=text,
+        form=None,
+        candidates={"name": "Björn Lindqvist", "company": "Björn Lindqvist"},
+        entities=[("name", "Björn Lindqvist"), ("company", "Björn Lindqvist")],
+    )
+    assert slots["name"] == "Björn Lindqvist"
+    assert slots["company"] is None
+
+
+async def test_a_need_told_in_the_opening_is_kept(domain) -> None:
+    slots = await judged(
+        domain,
+        text="hi, ole hansen here. our situation: nothing really, just browsing.",
+        intent="describe_need",
+        form=None,
+    )
+    assert slots["need_detail"]["level"] == "none"
+
+
+async def test_a_request_to_us_is_no_need(domain) -> None:
+    slots = await judged(domain, text="hi, I need a demo", intent="request_sales", form=None)
+    assert "need" not in slots
+
+
+async def test_when_it_is_needed_is_no_need(domain) -> None:
+    """'need it by March' says when, about a thing it does not name: the need is asked."""
+    for text in ("I'm the CTO at Acme, 50k budget, need it by March", "we want this live in Q2"):
+        slots = await judged(domain, text=text, intent="inform", form=None)
+        assert "need" not in slots, text
+
+
+async def test_no_thanks_to_an_offer_is_no_need(domain) -> None:
+    slots = await judged(domain, text="no need, thanks", intent="deny", form=None)
+    assert "need" not in slots
+
+
+async def test_facts_told_in_the_opening_without_entities_are_kept(domain) -> None:
+    """DIET tagged nothing: the name after its cue and who decides are still read."""
+    slots = await judged(
+        domain,
+        text="hi, I'm Paweł Wiśniewski. we lose leads at night and it's my company lol",
+        intent="inform",
+        form=None,
+    )
+    assert slots["name"] == "Paweł Wiśniewski"
+    assert slots["authority_detail"]["decision_maker"] is True
+
+
+async def test_an_introduced_company_is_kept(domain) -> None:
+    slots = await judged(
+        domain, text="we're Bell & Whistle. lots of requests for tiny jobs", form=None
+    )
+    assert slots["company"] == "Bell & Whistle"
+
+
+async def test_an_undecided_budget_told_with_its_label_is_kept(domain) -> None:
+    """'Budget: it depends' answers the budget question: asking it again is a loop."""
+    slots = await judged(
+        domain,
+        text="Timing: three months out. Budget: it depends on what you offer.",
+        form=None,
+    )
+    assert slots["budget_detail"]["status"] == "unknown"
+    assert slots["timeline_detail"]["months"] == 3.0
