@@ -275,12 +275,9 @@ def without_echoes(events: list[EventType], tracker: Tracker) -> list[EventType]
     """One span, one fact: a name also read as the company (or the reverse) is dropped
     from the slot that did not ask for it (bot.qualification.echoed_slots); that slot
     keeps its earlier value."""
-    values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    for slot in ("name", "company"):
-        if slot not in values and tracker.get_slot(slot) is not None:
-            values.setdefault(slot, tracker.get_slot(slot))
-    dropped = echoed_slots(values, tracker.get_slot("requested_slot"))
-    dropped &= {e["name"] for e in events if e.get("event") == "slot"}  # only this turn's
+    set_now = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    values = {slot: tracker.get_slot(slot) for slot in ("name", "company")} | set_now
+    dropped = echoed_slots(values, tracker.get_slot("requested_slot")) & set_now.keys()
     if not dropped:
         return events
     return [

@@ -581,7 +581,7 @@ _LABELLED_FACT = {
 
 def _labelled(slot: str, message: str, text: str) -> bool:
     label = _LABEL.get(slot)
-    at = message.lower().find(text.strip().lower()) if label else -1
+    at = _found_at(message, text.strip()) if label else -1
     return label is not None and at >= 0 and bool(label.search(message[max(0, at - 30) : at]))
 
 
@@ -755,7 +755,7 @@ def someone_elses_title(message: str, text: str) -> bool:
     """True when a role candidate is a title the visitor gave someone else ("my manager
     and I...", "our CEO"): read with the two words before it, it is no longer their role."""
     said = text.strip()
-    at = message.lower().find(said.lower()) if said else -1
+    at = _found_at(message, said)
     alone = parse_authority(said) if said else None
     if at < 0 or alone is None or alone.role is None:
         return False
@@ -771,7 +771,7 @@ def is_amount_period(message: str, text: str) -> bool:
     said = text.strip()
     if _DURATION.match(said):
         return True
-    at = message.lower().find(said.lower()) if said else -1
+    at = _found_at(message, said)
     if at < 0 or not _SPEND_PERIOD.match(said):
         return False
     before = message[max(0, at - 24) : at].rstrip()
@@ -808,7 +808,7 @@ def not_a_deadline(message: str, text: str) -> bool:
     said = text.strip()
     if _TAKES_MINUTES.match(said):
         return True
-    at = message.lower().find(said.lower())
+    at = _found_at(message, said)
     if at < 0:
         return False
     before = message[max(0, at - 60) : at]
@@ -820,11 +820,17 @@ def not_a_deadline(message: str, text: str) -> bool:
     return not _DEADLINE_BEFORE.search(before[-24:].rstrip())
 
 
+def _found_at(message: str, said: str) -> int:
+    """Where a candidate's words sit in the message, ignoring case; -1 when absent or empty
+    (the checks above read the words just before it)."""
+    return message.lower().find(said.lower()) if said else -1
+
+
 def inside_an_address(message: str, text: str) -> bool:
     """True when a name or company found in passing is part of the email address
     ("at medinaclinic dot ae", "anna@acme.io")."""
     said = text.strip().lower()
-    at = message.lower().find(said) if said else -1
+    at = _found_at(message, said)
     if at < 0:
         return False
     return any(start <= at < end for start, end in address_spans(message))
