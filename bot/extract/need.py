@@ -12,7 +12,10 @@ not its subject: a concrete need names a goal or a pain ("replace X", "we lose l
 A long, specific, unhedged statement of the visitor's situation is concrete even without a
 listed goal or pain word: visitors describe problems in their own words, and tables of
 those words never cover them (on blind phrasings a goal word was required: 54 % right;
-the detail score instead: 71 %). Hedges are a small closed class and weigh more.
+the detail score instead: 71 %). Hedges are a small closed class and weigh more, the modals
+of a need that may come ("might", "at some point") among them. Goal verbs count in any
+inflection ("qualified", "routes"), a plain "need" counts unless negated, and not knowing
+who or which ("sales has no idea who to call") is a pain, not a hedge (held-out: 73 -> 82 %).
 
 Order: "rather not say" -> unknown; "nothing specific" -> vague; nothing to solve, or here
 for something other than buying (a student, a journalist, an invoice) -> none; concrete;
@@ -317,8 +320,64 @@ HEDGES = phrase_regex(
         "still early",
         "early days",
         "for now",
+        # the modal of a need that may come, not one that is here
+        "may",
+        "might",
+        "at some point",
+        "some day",
+        "someday",
+        "one day",
+        "eventually",
+        "down the road",
+        "in the future",
+        "something like this",
+        "something like that",
+        "thinking about",
+        "considering",
+        "wondering",
+        "do more",
+        "a little",
+        "a bit",
     )
 )
+# The verbs of a goal in any inflection ("qualified", "routes", "pushing"): a visitor
+# says what must happen in whichever form the sentence needs, and the phrase table above
+# lists only some. Matched as word starts (2 points each, counted with GOAL_OR_PAIN).
+GOAL_STEMS = re.compile(
+    r"(?<![\w'])(?:qualif|automat|integrat|replac|migrat|consolidat|streamlin|"
+    r"prioriti|filter|scor(?=e|i)|rout(?=e|i)|push|forward|assign|notif|alert|captur|"
+    r"convert|schedul|sync|respond|repl(?=y|i)|follow(?=s|ed|ing)|escalat|triag|"
+    r"segment|enrich|nurtur|personali)[a-z]{0,12}(?![\w'])"
+)
+# "need" stated, not denied: "need a chat where..." counts, "we don't really need one" not.
+_NEED_WORD = re.compile(r"(?<![\w'])needs?(?![\w'])")
+_NEGATION = re.compile(r"(?<![\w'])(?:no|not|never|nothing|n't|without)(?![\w'])|n't(?![\w'])")
+
+
+def _stated_needs(norm: str) -> list[tuple[int, int]]:
+    """Where "need" is said as a need: no negation among the three words before it."""
+    return [
+        m.span()
+        for m in _NEED_WORD.finditer(norm)
+        if not _NEGATION.search(" ".join(norm[: m.start()].split()[-3:]))
+    ]
+
+
+def _goal_count(norm: str) -> int:
+    """Goal and pain phrases of every table, a phrase that several tables match once."""
+    spans = sorted(
+        [m.span() for m in GOAL_OR_PAIN.finditer(norm)]
+        + [m.span() for m in GOAL_STEMS.finditer(norm)]
+        + _stated_needs(norm)
+    )
+    count, end = 0, -1
+    for start, stop in spans:
+        if start >= end:
+            count += 1
+        end = max(end, stop)
+    return count
+
+
 CONCRETE_AT = 3
 # The visitor is here for something other than buying: nothing for sales to solve.
 NOT_A_BUYER = phrase_regex(
@@ -421,17 +480,30 @@ def summarize(text: str) -> str:
 _PREAMBLE_END = re.compile(r":(?=\s)|\s[-—]+\s|→")
 
 
+# Not knowing *who* or *which* is the pain itself ("sales has no idea who is worth calling"),
+# not the visitor hedging: said of someone else, or of a wh-question about their leads.
+UNKNOWING_PAIN = re.compile(
+    r"(?<![\w'])(?:has|have|had|with)\s+no\s+(?:idea|clue|way\s+to\s+(?:know|tell|see))\s+"
+    r"(?:who|which|whether|if|where|when|how\s+many)(?![\w'])"
+    r"|(?<![\w'])(?:we|they|sales|reps|nobody|no\s+one)\s+(?:don't|doesn't|can't|cannot|do\s+not|"
+    r"does\s+not|never)\s+(?:know|tell|see)\s+(?:who|which|whether|if|where|when|how\s+many)"
+    r"(?![\w'])"
+)
+
+
 def _score(norm: str) -> int:
     """The concreteness score of the module docstring, of what follows a preamble ("Thanks
     for asking, some context first. Anyway: ..."): its words are not detail. Hedges count
     anywhere."""
+    pains = len(UNKNOWING_PAIN.findall(norm))
+    norm = UNKNOWING_PAIN.sub(" ", norm)
     parts = _PREAMBLE_END.split(norm)
     tail = parts[-1] if len(parts) > 1 and len(parts[-1].split()) >= 3 else norm
-    return _detail_score(tail) - 3 * len(HEDGES.findall(norm))
+    return _detail_score(tail) + 2 * min(pains, 1) - 3 * len(HEDGES.findall(norm))
 
 
 def _detail_score(norm: str) -> int:
-    goals = len(GOAL_OR_PAIN.findall(norm))
+    goals = _goal_count(norm)
     specifics = len(SPECIFICS.findall(norm)) + min(2, len(re.findall(r"\d+", norm)))
     words = [w for w in re.findall(r"[^\W\d_][\w'-]*", norm) if w not in _STOPWORDS]
     content = sum(1 for w in words if len(w) >= 3)

@@ -55,6 +55,21 @@ CONCRETE = [
         "  we need to integrate the chat with hubspot  ",
         "Integrate the chat with hubspot",
     ),
+    # a goal verb in any inflection, not only the forms the phrase table lists
+    (
+        "Enquiries should be qualified and routed to the right branch",
+        "Enquiries should be qualified and routed to the right branch",
+    ),
+    # not knowing who to call is the pain, not a hedge
+    (
+        "our reps have no idea which of the form fills are serious",
+        "Our reps have no idea which of the form fills are serious",
+    ),
+    # "need" said plainly, with what is needed
+    (
+        "clinic group, need a booking chat that keeps patient data in the EU",
+        "Clinic group, need a booking chat that keeps patient data in the EU",
+    ),
 ]
 
 
@@ -75,6 +90,13 @@ VAGUE = [
     ("maybe improve things a bit, not sure", "Maybe improve things a bit, not sure"),
     ("I want to learn more about options", "Learn more about options"),
     ("checking out what's out there", "Checking out what's out there"),
+    # a need that may come, not one that is here
+    (
+        "we might want to automate our follow-ups at some point",
+        "We might want to automate our follow-ups at some point",
+    ),
+    ("could be useful one day for our sales team", "Could be useful one day for our sales team"),
+    ("something to automate the site a little", "Something to automate the site a little"),
 ]
 
 
