@@ -57,9 +57,22 @@ UNKNOWN = phrase_regex(
 UNKNOWN_ALONE = re.compile(
     r"^(?:(?:i'll|i)\s+)?(?:n/a|skip|pass)(?:\s+(?:please|thanks|on that))?[\s.!]*$"
 )
+# A need denied, with the adverbs people put inside ("don't really need anything").
+NEED_DENIED = re.compile(
+    r"(?<![\w'])(?:don't|doesn't|do\s+not|no\s+longer)\s+(?:\w+\s+){0,2}?need\s+"
+    r"(?:anything|a\s+thing|it|one|this|that|any)(?![\w'])"
+    r"|^(?:nah|nope|no|not\s+really|nothing)[\s.!,]*$"
+)
 # "Nothing" that hedges rather than denies a need: vague, not none.
 NOTHING_YET = phrase_regex(
-    ("nothing specific", "nothing decided", "nothing concrete", "nothing in particular")
+    (
+        "nothing specific",
+        "nothing decided",
+        "nothing concrete",
+        "nothing in particular",
+        "nothing urgent",
+        "nothing pressing",
+    )
 )
 NONE = phrase_regex(
     (
@@ -247,6 +260,28 @@ GOAL_OR_PAIN = phrase_regex(
         "nobody follows up",
         "never get back",
         "slip through",
+        # repetition, overload and re-keying: the pain is in how often, or how by hand
+        "over and over",
+        "again and again",
+        "constantly",
+        "all the time",
+        "every time",
+        "drowning",
+        "buried",
+        "swamped",
+        "retype",
+        "re-type",
+        "re-enter",
+        "copy paste",
+        "copy-paste",
+        "by hand",
+        "for months",
+        "blind",
+        "double bookings",
+        "double booking",
+        "voicemail",
+        "go unanswered",
+        "never",
     )
 )
 # Details that make a need specific (1 point each).
@@ -338,6 +373,16 @@ HEDGES = phrase_regex(
         "do more",
         "a little",
         "a bit",
+        # the adverbs and frames of a wish with no problem behind it
+        "generally",
+        "probably",
+        "see if",
+        "open to",
+        "no specific",
+        "nothing urgent",
+        "nothing specific",
+        "could help",
+        "could fit",
     )
 )
 # The verbs of a goal in any inflection ("qualified", "routes", "pushing"): a visitor
@@ -350,7 +395,10 @@ GOAL_STEMS = re.compile(
     r"segment|enrich|nurtur|personali)[a-z]{0,12}(?![\w'])"
 )
 # "need" stated, not denied: "need a chat where..." counts, "we don't really need one" not.
-_NEED_WORD = re.compile(r"(?<![\w'])needs?(?![\w'])")
+# "need it by March" names no thing needed: only when, so it is no need stated.
+_NEED_WORD = re.compile(
+    r"(?<![\w'])needs?(?![\w'])(?!\s+(?:it|this|that|them|one|something|sth|smth)(?![\w']))"
+)
 _NEGATION = re.compile(r"(?<![\w'])(?:no|not|never|nothing|n't|without)(?![\w'])|n't(?![\w'])")
 
 
@@ -403,14 +451,54 @@ NOT_A_BUYER = phrase_regex(
         "partner with you",
         "invoice",
         "billing question",
+        "billing issue",
         "refund",
-        "job",
-        "hiring",
+        "charged twice",
+        "credit card",
+        "cancel my",
+        "cancel our",
+        "my subscription",
+        "my account",
+        "password",
+        "log in",
+        "login",
+        "wrong site",
+        "wrong page",
+        "existing customer",
+        "already a customer",
+        # a job seeker or a recruiter, not a "job" a visitor loses or a hiring freeze
+        "looking for a job",
+        "a job at",
+        "job opening",
+        "job openings",
+        "job application",
+        "open roles",
+        "open positions",
+        "are you hiring",
+        "recruiter",
         "career",
+        "careers",
         "apply for",
+        # selling to us, or here for the press
+        "pitch you",
+        "to pitch",
+        "offer them to you",
+        "offer you our",
+        "i'm selling",
+        "we're selling",
+        "who handles purchasing",
+        "podcast",
+        "as a guest",
+        "my own startup",
+        "not looking to buy",
+        "no plans to change",
+        "works great",
+        "satisfied with",
         "report a",
         "typo",
         "how yours works",
+        "how this widget is built",
+        "how it's built",
         "build bots myself",
         "happy with what we have",
         "happy with our",
@@ -523,7 +611,7 @@ def assess_need(text: str) -> Need | None:
         return Need(raw=raw, level="vague", summary=summarize(raw))
     if NOTHING_TO_SOLVE.search(norm):
         return Need(raw=raw, level="none")
-    if NOT_A_BUYER.search(norm):
+    if NOT_A_BUYER.search(norm) or NEED_DENIED.search(norm):
         return Need(raw=raw, level="none")
     if _score(norm) >= CONCRETE_AT:
         return Need(raw=raw, level="concrete", summary=summarize(raw))

@@ -66,6 +66,15 @@ CONCRETE = [
         "Our reps have no idea which of the form fills are serious",
     ),
     # "need" said plainly, with what is needed
+    # "job" and "hiring" here are the visitor's business, not a job seeker
+    (
+        "plumbers: calls after 6pm go to voicemail and we lose the job",
+        "Plumbers: calls after 6pm go to voicemail and we lose the job",
+    ),
+    (
+        "our front desk retypes every web enquiry into the booking system by hand",
+        "Our front desk retypes every web enquiry into the booking system by hand",
+    ),
     (
         "clinic group, need a booking chat that keeps patient data in the EU",
         "Clinic group, need a booking chat that keeps patient data in the EU",
@@ -116,6 +125,11 @@ def test_vague(text: str, summary: str) -> None:
         "all good",
         "nothing, just curious",
         "not interested",
+        # here for something other than buying: support, a pitch, a denied need
+        "my card was charged twice, who do I talk to",
+        "we'd like to pitch you our design services",
+        "forgot my password",
+        "we don't actually need anything at the moment",
     ],
 )
 def test_none(text: str) -> None:
