@@ -45,8 +45,10 @@ from bot.extract import (
     parse_budget,
     parse_timeline,
 )
+from bot.extract._text import normalize
 from bot.extract.email import address_spans
 from bot.extract.money import said_as_money
+from bot.extract.need import ADOPTION
 from bot.extract.proper_names import COMPANY, PERSON, capitalized_runs
 from bot.facts import Authority, Budget, Need, Timeline
 
@@ -255,6 +257,7 @@ def volunteered_need(message: str, mentions: Sequence[Mention]) -> str | None:
             continue
         if need.level == "vague" and (
             not _NEED_CUE.search(clause)
+            or ADOPTION.search(normalize(clause))
             or _A_REQUEST.search(clause)
             or _NEEDS_A_PRONOUN.search(clause)
         ):

@@ -62,6 +62,15 @@ NEED_DENIED = re.compile(
     r"(?<![\w'])(?:don't|doesn't|do\s+not|no\s+longer)\s+(?:\w+\s+){0,2}?need\s+"
     r"(?:anything|a\s+thing|it|one|this|that|any)(?![\w'])"
     r"|^(?:nah|nope|no|not\s+really|nothing)[\s.!,]*$"
+    # the need as a noun, denied: "we don't have a need", "no real need, ..."
+    r"|(?<![\w'])(?:don't|doesn't|do\s+not|not)\s+(?:\w+\s+){0,1}?(?:have|see|feel)\s+"
+    r"(?:a|any|an\s+\w+|much|the)\s+(?:\w+\s+)?need(?![\w'])"
+    r"|^(?:(?:well|honestly|tbh|so|ok|um)[\s,]+)?no\s+(?:real|actual|particular|big|urgent|"
+    r"specific|immediate)?\s*needs?(?!\s+(?:for|to)\b)(?![\w'])"
+    # no volume for a lead tool to serve: "we don't really get inbound leads"
+    r"|(?<![\w'])(?:don't|doesn't|do\s+not|never|barely|hardly)\s+(?:\w+\s+){0,1}?(?:get|have|see)"
+    r"\s+(?:any|many|much|a\s+lot\s+of)?\s*(?:inbound\s+|web\s+|website\s+)?(?:leads|enquiries|"
+    r"inquiries|traffic|visitors)(?![\w'])"
 )
 # "Nothing" that hedges rather than denies a need: vague, not none.
 NOTHING_YET = phrase_regex(
@@ -568,6 +577,23 @@ def summarize(text: str) -> str:
 _PREAMBLE_END = re.compile(r":(?=\s)|\s[-—]+\s|→")
 
 
+# Wanting the product itself ("we want to try it", "I want to buy this", "we want to get
+# going in 3 months", "looking for a tool for Acme") is a request to buy or start, not a
+# problem to solve: it names no goal, whatever goal word frames it. Cut out before scoring.
+ADOPTION = re.compile(
+    r"(?<![\w'])(?:(?:want|wants|need|needs|looking|hoping|planning|plan|like|keen|ready|"
+    r"trying|going)\s+to\s+)"
+    r"(?:get\s+going|get\s+started|start(?:\s+using)?|begin|try(?:\s+out)?|test|buy|"
+    r"purchase|sign\s+up|go\s+ahead|move\s+forward|get\s+in\s+touch|talk|chat|see\s+a\s+demo|"
+    r"get\s+a\s+demo|get\s+a\s+quote|use)"
+    r"(?:\s+(?:it|this|that|one|leadbot|you|your\s+(?:product|tool|bot|service)|out|now|soon|"
+    r"asap|with\s+you|for\s+(?:our|my)\s+(?:company|team|business|firm)|for\s+us))*"
+    r"(?=[\s.,;:!?]*(?:$|,|\.|please|in\s|by\s|within|next|this|budget))"
+    r"|(?<![\w'])(?:looking|searching)\s+for\s+(?:a|an|some)\s+(?:tool|solution|product|"
+    r"platform|chat\s*bot|bot|software|vendor)(?:\s+for(?:\s+(?:our|my)\s+\w+)?)?[\s.,;:!?]*$"
+)
+
+
 # Not knowing *who* or *which* is the pain itself ("sales has no idea who is worth calling"),
 # not the visitor hedging: said of someone else, or of a wh-question about their leads.
 UNKNOWING_PAIN = re.compile(
@@ -579,10 +605,20 @@ UNKNOWING_PAIN = re.compile(
 )
 
 
+# A hedge said of other people ("filter buyers from people just browsing", "visitors who are
+# only looking around") describes the visitor's leads, not the visitor: no hedge, no "none".
+OTHERS_HEDGING = re.compile(
+    r"(?<![\w'])(?:people|visitors|users|customers|buyers|leads|prospects|ones|those|who|them|"
+    r"folks|tire-kickers|students)\s+(?:(?:are|is|that|who|just|only|simply|merely)\s+){0,2}"
+    r"(?:browsing|exploring|looking\s+around|curious|checking\s+out|researching)(?![\w'])"
+)
+
+
 def _score(norm: str) -> int:
     """The concreteness score of the module docstring, of what follows a preamble ("Thanks
     for asking, some context first. Anyway: ..."): its words are not detail. Hedges count
     anywhere."""
+    norm = OTHERS_HEDGING.sub(" leads ", ADOPTION.sub(" ", norm))
     pains = len(UNKNOWING_PAIN.findall(norm))
     norm = UNKNOWING_PAIN.sub(" ", norm)
     parts = _PREAMBLE_END.split(norm)
@@ -615,6 +651,6 @@ def assess_need(text: str) -> Need | None:
         return Need(raw=raw, level="none")
     if _score(norm) >= CONCRETE_AT:
         return Need(raw=raw, level="concrete", summary=summarize(raw))
-    if NONE.search(norm):
+    if NONE.search(OTHERS_HEDGING.sub(" leads ", norm)):
         return Need(raw=raw, level="none")
     return Need(raw=raw, level="vague", summary=summarize(raw))

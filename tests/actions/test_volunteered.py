@@ -123,6 +123,17 @@ async def test_when_it_is_needed_is_no_need(domain) -> None:
         assert "need" not in slots, text
 
 
+async def test_wanting_the_product_is_no_need(domain) -> None:
+    """A request to buy, try or start names no problem: the need question still asks."""
+    for text in (
+        "we want to try it for our company, please get in touch",
+        "good morning, we want to get going in 2 months",
+        "I want to buy this",
+    ):
+        slots = await judged(domain, text=text, intent="request_sales", form=None)
+        assert "need" not in slots, text
+
+
 async def test_no_thanks_to_an_offer_is_no_need(domain) -> None:
     slots = await judged(domain, text="no need, thanks", intent="deny", form=None)
     assert "need" not in slots

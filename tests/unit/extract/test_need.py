@@ -75,6 +75,16 @@ CONCRETE = [
         "our front desk retypes every web enquiry into the booking system by hand",
         "Our front desk retypes every web enquiry into the booking system by hand",
     ),
+    # a hedge said of the visitor's leads, not of the visitor
+    (
+        "car dealer: our reps can't tell buyers from people only browsing the stock",
+        "Car dealer: our reps can't tell buyers from people only browsing the stock",
+    ),
+    # "no need for X" is a need ("no need for humans at night") and so is "don't get enough"
+    (
+        "we don't get enough qualified leads from the website",
+        "We don't get enough qualified leads from the website",
+    ),
     (
         "clinic group, need a booking chat that keeps patient data in the EU",
         "Clinic group, need a booking chat that keeps patient data in the EU",
@@ -106,6 +116,13 @@ VAGUE = [
     ),
     ("could be useful one day for our sales team", "Could be useful one day for our sales team"),
     ("something to automate the site a little", "Something to automate the site a little"),
+    # wanting the product itself is a request to buy or start, not a problem
+    (
+        "we'd like to try it for our team, please call me",
+        "Try it for our team, please call me",
+    ),
+    ("I want to buy this", "Buy this"),
+    ("looking for a solution for our firm", "A solution for our firm"),
 ]
 
 
@@ -130,6 +147,10 @@ def test_vague(text: str, summary: str) -> None:
         "we'd like to pitch you our design services",
         "forgot my password",
         "we don't actually need anything at the moment",
+        # the need as a noun denied, and no volume for a lead tool to serve
+        "honestly we don't see a real need for it",
+        "no real need, maybe two enquiries a month",
+        "we hardly get any web enquiries",
     ],
 )
 def test_none(text: str) -> None:
