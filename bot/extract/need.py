@@ -72,6 +72,14 @@ NEED_DENIED = re.compile(
     r"\s+(?:any|many|much|a\s+lot\s+of)?\s*(?:inbound\s+|web\s+|website\s+)?(?:leads|enquiries|"
     r"inquiries|traffic|visitors)(?![\w'])"
 )
+# Not knowing, and nothing more ("dunno", "idk", "not sure yet"): no answer about the need,
+# so it is unknown like any dodge, as a budget's "I don't know" is; "not sure, maybe more
+# leads" says something and stays vague.
+DONT_KNOW_ALONE = re.compile(
+    r"^(?:(?:um+|hmm+|well|honestly|tbh|sorry)[\s,]+)?(?:i\s+)?(?:dunno|idk|no\s+idea|not\s+sure|"
+    r"don't\s+know|do\s+not\s+know|no\s+clue|unsure|hard\s+to\s+say|couldn't\s+say)"
+    r"(?:[\s,]+(?:yet|really|tbh|honestly|sorry|tbf|atm|right\s+now))*[\s.!?…]*$"
+)
 # "Nothing" that hedges rather than denies a need: vague, not none.
 NOTHING_YET = phrase_regex(
     (
@@ -641,7 +649,7 @@ def assess_need(text: str) -> Need | None:
     norm = normalize(raw)
     if is_noise(norm):
         return None
-    if UNKNOWN.search(norm) or UNKNOWN_ALONE.match(norm):
+    if UNKNOWN.search(norm) or UNKNOWN_ALONE.match(norm) or DONT_KNOW_ALONE.match(norm):
         return Need(raw=raw, level="unknown")
     if NOTHING_YET.search(norm):
         return Need(raw=raw, level="vague", summary=summarize(raw))

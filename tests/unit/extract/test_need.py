@@ -103,7 +103,7 @@ VAGUE = [
     ("looking around", "Looking around"),
     ("curious what you do", "Curious what you do"),
     ("something for sales maybe", "Something for sales maybe"),
-    ("not sure yet", "Not sure yet"),
+    ("not sure, maybe more leads", "Not sure, maybe more leads"),
     ("CRM", "CRM"),
     ("we need a chatbot", "A chatbot"),
     ("maybe improve things a bit, not sure", "Maybe improve things a bit, not sure"),
@@ -158,7 +158,19 @@ def test_none(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["rather not say", "I'd rather not say", "prefer not to say", "confidential", "n/a"]
+    "text",
+    [
+        "rather not say",
+        "I'd rather not say",
+        "prefer not to say",
+        "confidential",
+        "n/a",
+        # not knowing, and nothing more: no answer, like a budget's "I don't know"
+        "dunno",
+        "idk tbh",
+        "not sure yet",
+        "I don't know",
+    ],
 )
 def test_unknown(text: str) -> None:
     assert assess_need(text) == Need(raw=text, level="unknown")
