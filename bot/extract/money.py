@@ -442,6 +442,11 @@ def said_as_money(message: str, text: str) -> bool:
     return bool(BUDGET_TALK.search(whole) or _CURRENCY_ANYWHERE.search(whole))
 
 
+# Right after a figure: a hyphen joining it to a word, as in "a million-dollar question" or
+# "six-figure salary": the figure describes a noun, it is no amount the visitor has.
+_A_COMPOUND_ADJECTIVE = re.compile(r"(?:-[a-z]+)?-[a-z]{2,}\s+(?!budget)[a-z]")
+
+
 def parse_budget(text: str) -> Budget | None:
     """Read a budget answer. None only when the text says nothing about a budget."""
     raw = text.strip()
@@ -450,8 +455,11 @@ def parse_budget(text: str) -> Budget | None:
         return None
     items = _items(norm, _figures(norm))
     if items:
-        # The first figure with a currency or multiplier wins over bare numbers.
-        pick = next((i for i, (lo, _) in enumerate(items) if lo.strong), 0)
+        # The first figure with a currency or multiplier wins over bare numbers; a figure
+        # that only qualifies a noun ("the million-dollar question") wins over none.
+        strong = [i for i, (lo, _) in enumerate(items) if lo.strong]
+        plain = [i for i in strong if not _A_COMPOUND_ADJECTIVE.match(norm, items[i][0].end)]
+        pick = (plain or strong or [0])[0]
         low, high = items[pick]
         span_end = items[pick + 1][0].start if pick + 1 < len(items) else len(norm)
         currency = low.currency

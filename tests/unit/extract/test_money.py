@@ -233,3 +233,21 @@ def test_composed_figures_read_exactly(
     assert result is not None
     assert result.amount == n * suffix[1]
     assert result.currency == prefix[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "amount", "currency"),
+    [
+        ("Ha, the million-dollar question. Honestly 100k EUR one-time", "amount", 100000, "EUR"),
+        ("the million-dollar question, honestly 0 euros for now", "none", 0, "EUR"),
+        ("a 50,000-dollar budget", "amount", 50000, "USD"),
+    ],
+)
+def test_a_figure_that_only_qualifies_a_noun_is_no_amount(
+    text: str, status: str, amount: int, currency: str
+) -> None:
+    """'The million-dollar question' is an idiom in a chatty answer; the amount said after
+    it is the budget. A compound figure is read only when nothing else is."""
+    budget = parse_budget(text)
+    assert budget is not None
+    assert (budget.status, budget.amount, budget.currency) == (status, Decimal(amount), currency)
