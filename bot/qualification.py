@@ -636,6 +636,8 @@ def _judge_asked(answer: Answer) -> Verdict:
             detail = _fuller_budget(answer, detail)
         if slot == "authority" and answer.message and answer.message != answer.text:
             detail = _fuller_role(answer, detail)
+        if slot == "timeline" and answer.message and answer.message != answer.text:
+            detail = _fuller_timeline(answer, detail)
         return Verdict(slot=slot, value=value, detail=detail)
     if answer.answered_other_slot and not last_chance:
         # The visitor answered something else; ask this question again, no penalty.
@@ -671,6 +673,29 @@ def _fuller_budget(answer: Answer, detail: dict[str, Any] | None) -> dict[str, A
     one_end = high is not None and not detail.get("amount_max") and said in (low, high)
     agrees = all(detail.get(k) in (None, whole.get(k)) for k in ("currency", "period"))
     return whole if one_end and agrees else detail
+
+
+# Words before a period that move its point: "[by the end of] next year" is its end, not
+# its middle; "[early] next year" its start. DIET's span often leaves them out.
+_TIMELINE_LEAD_IN = re.compile(
+    r"(?:\b(?:by|before|until|till|no\s+later\s+than)\s+)?(?:\b(?:the\s+)?(?:end|start|"
+    r"beginning|middle)\s+of\s+(?:the\s+)?|\b(?:early|late|mid|end|start)[\s-]+|"
+    r"\b(?:by|before|until|till)\s+(?:the\s+)?)$",
+    re.IGNORECASE,
+)
+
+
+def _fuller_timeline(answer: Answer, detail: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The asked timeline read with the words right before DIET's span when they move its
+    point in time ("by the end of" + "next year")."""
+    at = answer.message.find(answer.text.strip())
+    if not detail or at <= 0:
+        return detail
+    lead_in = _TIMELINE_LEAD_IN.search(answer.message[max(0, at - 40) : at])
+    if not lead_in:
+        return detail
+    fuller = parse_timeline(lead_in.group(0) + answer.text.strip(), answer.today)
+    return fuller.to_slot() if fuller and fuller.status == detail.get("status") else detail
 
 
 def _fuller_role(answer: Answer, detail: dict[str, Any] | None) -> dict[str, Any] | None:

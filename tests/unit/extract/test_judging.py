@@ -297,3 +297,21 @@ def test_when_something_else_happened_is_no_timeline(message: str, span: str) ->
 def test_a_deadline_in_passing_is_kept() -> None:
     message = "launching in the UK in march and need to handle enquiries there"
     assert judge("timeline", message, entities=[("timeline", "in march")]).accepted
+
+
+@pytest.mark.parametrize(
+    ("message", "span", "months"),
+    [
+        # 2026-12-01: the end of next year is 13 months away, its middle 7
+        ("So, hopefully by the end of next year.", "next year", 13.0),
+        ("we'd start early next year", "next year", 4.0),
+        ("next year I think", "next year", 7.0),
+    ],
+)
+def test_the_words_before_a_timeline_span_move_its_point(
+    message: str, span: str, months: float
+) -> None:
+    """DIET's span 'next year' of 'by the end of next year' would be read as its middle."""
+    verdict = judge("timeline", message, entities=[("timeline", span)], requested=True)
+    assert verdict.detail is not None
+    assert abs(verdict.detail["months"] - months) <= 0.5, verdict.detail
