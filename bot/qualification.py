@@ -310,7 +310,8 @@ _A_REQUEST = re.compile(
 # Words that introduce a need, so a vague clause with one is the visitor's need.
 _NEED_CUE = re.compile(
     r"\b(?:need|needs|want|wants|looking\s+for|hoping|trying\s+to|struggl\w{0,4}|problem"
-    r"|issue|pain|situation|reason\s+i'?m\s+here|goal|challenge|main\s+thing)\b",
+    r"|issue|pain|situation|reason\s+i'?m\s+here|goal|challenge|main\s+thing"
+    r"|(?:curious|wondering)\s+(?:whether|if)|interested\s+in|thinking\s+about|considering)\b",
     re.IGNORECASE,
 )
 # A need cue whose object names nothing ("need it by March", "want this live next month"):
@@ -816,14 +817,19 @@ _TAKES_MINUTES = re.compile(
 )
 _TAKES_DAYS = re.compile(r"^\S{1,12}\s*(?:days?|weeks?)\s*$", re.IGNORECASE)
 _DEADLINE_BEFORE = re.compile(
-    r"\b(?:in|within|by|next|for|before|around|about|roughly|another|from\s+now)\s*$", re.IGNORECASE
+    r"\b(?:in|within|by|next|for|before|around|about|roughly|another|from\s+now"
+    # the visitor's own start: "we want it next week", "get going next week"
+    r"|(?:want|need)s?\s+(?:it|this|that|one|something)|start|starting|get\s+(?:going|started)"
+    r"|go\s+live|live|launch|ready)\s*$",
+    re.IGNORECASE,
 )
 
 
 # In the clause before a time found in passing: it is when something else happened or
 # happens ("we restructured in the summer", "I'll be travelling next week").
 _PAST_OR_AWAY = re.compile(
-    r"\b(?:was|were|had|did|went|got|came|been|[a-z]{3,}ed|holidays?|vacation|travel\w{0,5}"
+    r"\b(?:was|were|had|did|went|got|came|been|(?<!get\s)(?<!getting\s)[a-z]{3,}ed|holidays?"
+    r"|vacation|travel\w{0,5}"
     r"|away|on\s+leave|out\s+of\s+(?:the\s+)?office|off)\b",
     re.IGNORECASE,
 )

@@ -315,3 +315,19 @@ def test_the_words_before_a_timeline_span_move_its_point(
     verdict = judge("timeline", message, entities=[("timeline", span)], requested=True)
     assert verdict.detail is not None
     assert abs(verdict.detail["months"] - months) <= 0.5, verdict.detail
+
+
+@pytest.mark.parametrize(
+    ("message", "span"),
+    [
+        ("Ingrid from Zentrix AG here, we want it next week.", "next week"),
+        ("Looking to get started in the next 3 months.", "in the next 3 months"),
+    ],
+)
+def test_the_visitors_own_start_told_in_passing_is_a_timeline(message: str, span: str) -> None:
+    """'want it', 'get started' say when the visitor starts: kept, never asked again
+    ('started' is no past tense after 'get')."""
+    verdict = judge("timeline", message, entities=[("timeline", span)])
+    assert verdict.value == span
+    assert verdict.detail is not None
+    assert verdict.detail["status"] == "date"
