@@ -49,7 +49,7 @@ from bot.extract._text import normalize
 from bot.extract.email import address_spans
 from bot.extract.money import said_as_money
 from bot.extract.need import ADOPTION
-from bot.extract.proper_names import COMPANY, PERSON, capitalized_runs
+from bot.extract.proper_names import COMPANY, LEGAL_FORMS, PERSON, capitalized_runs
 from bot.facts import Authority, Budget, Need, Timeline
 
 FORM_SLOTS: tuple[str, ...] = (
@@ -276,8 +276,12 @@ def introduced_names(message: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for slot, cues, clean in (("name", PERSON, clean_name), ("company", COMPANY, clean_company)):
         for run in capitalized_runs(message, cues):
-            if run.score < 3:
-                break  # best first: the rest have weaker cues
+            # A legal form ends a company's name, never a person's: "Zentrix AG here".
+            legal = run.text.split()[-1].lower() in LEGAL_FORMS and len(run.text.split()) > 1
+            if slot == "name" and legal:
+                continue
+            if run.score < (0 if legal else 3):
+                continue  # weak cues: only a legal form makes it a company
             value = clean(run.text)
             if value and value != found.get("name"):
                 found[slot] = value

@@ -167,3 +167,14 @@ async def test_an_undecided_budget_told_with_its_label_is_kept(domain) -> None:
     )
     assert slots["budget_detail"]["status"] == "unknown"
     assert slots["timeline_detail"]["months"] == 3.0
+
+
+async def test_a_company_with_its_legal_form_is_a_company_not_a_name(domain) -> None:
+    """'Zentrix AG here' introduces a company (the legal form says so), never a person."""
+    for text, company in (
+        ("good afternoon, Zentrix AG here. we want to get going soon", "Zentrix AG"),
+        ("good afternoon, Nordlys AS here, just checking prices", "Nordlys AS"),
+    ):
+        slots = await judged(domain, text=text, intent="inform", form=None)
+        assert slots.get("company") == company, text
+        assert "name" not in slots, text
