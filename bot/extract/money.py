@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import Decimal, getcontext
 
 from price_parser import Price
 
@@ -341,7 +341,10 @@ def _to_decimal(digits: str) -> Decimal | None:
 
 
 def _tidy(value: Decimal) -> Decimal:
-    """80000.0 -> 80000, keeps real cents (12.50 -> 12.5)."""
+    """80000.0 -> 80000, keeps real cents (12.50 -> 12.5). A figure longer than Decimal's
+    28 digits of precision is kept as typed: quantizing it would raise."""
+    if value.adjusted() >= getcontext().prec:
+        return value
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
     return value.normalize()

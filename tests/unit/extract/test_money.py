@@ -251,3 +251,10 @@ def test_a_figure_that_only_qualifies_a_noun_is_no_amount(
     budget = parse_budget(text)
     assert budget is not None
     assert (budget.status, budget.amount, budget.currency) == (status, Decimal(amount), currency)
+
+
+def test_a_figure_beyond_decimal_precision_is_read_without_raising() -> None:
+    """29 digits (found by hypothesis): quantizing it raised InvalidOperation."""
+    budget = parse_budget("10000000000000000000000000000")
+    assert budget is not None
+    assert budget.amount == Decimal("10000000000000000000000000000")
