@@ -286,7 +286,18 @@ def introduced_names(message: str) -> dict[str, str]:
             if value and value != found.get("name"):
                 found[slot] = value
                 break
+    if "name" in found and "company" not in found:
+        # "Maria González (Bellweather Media Group)": who they are with, in brackets
+        at = _found_at(message, found["name"])
+        bracket = _IN_BRACKETS.match(message, at + len(found["name"])) if at >= 0 else None
+        inside = bracket.group(1) if bracket else ""
+        company = clean_company(inside) if inside[:1].isupper() else None
+        if company:
+            found["company"] = company
     return found
+
+
+_IN_BRACKETS = re.compile(r"\s*\(\s*([^()@]{2,60}?)\s*\)")
 
 
 _YES_OR_NO = re.compile(r"^\W*(?:yes|yeah|yep|yup|no|nope|nah|sure|ok|okay)\b", re.IGNORECASE)

@@ -178,3 +178,18 @@ async def test_a_company_with_its_legal_form_is_a_company_not_a_name(domain) -> 
         slots = await judged(domain, text=text, intent="inform", form=None)
         assert slots.get("company") == company, text
         assert "name" not in slots, text
+
+
+async def test_the_company_in_brackets_after_a_name_is_kept(domain) -> None:
+    """'Maria González (Bellweather Media Group)': who the visitor is with, in brackets; a
+    title in brackets is no company."""
+    slots = await judged(
+        domain,
+        text="Hey, it's Maria González (Bellweather Media Group). Budget is 10k a month",
+        intent="inform",
+        form=None,
+    )
+    assert slots["name"] == "Maria González"
+    assert slots["company"] == "Bellweather Media Group"
+    slots = await judged(domain, text="Hi, I'm Omar Haddad (CTO)", intent="inform", form=None)
+    assert slots.get("company") is None
