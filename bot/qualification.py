@@ -669,12 +669,36 @@ def _judge_asked(answer: Answer) -> Verdict:
     )
 
 
+# Right after DIET's budget span: the rest of its figure (a multiplier or a currency word,
+# "5[ lakh rupees]") or a hyphen joining it to a noun ("million[-dollar question]").
+_SPAN_CUT_SHORT = re.compile(
+    r"\s*(?:lakhs?|lacs?|crores?|k|m|mn|bn|thousand|million|billion|grand)\b"
+    r"|-[a-z]+(?:-[a-z]+)?\s+(?!budget)[a-z]",
+    re.IGNORECASE,
+)
+
+
+_HYPHENATED_END = re.compile(r"\w-[a-z]+$", re.IGNORECASE)
+_A_NOUN_NEXT = re.compile(r"\s+(?!budget)[a-z]", re.IGNORECASE)
+
+
 def _fuller_budget(answer: Answer, detail: dict[str, Any] | None) -> dict[str, Any] | None:
     """The asked budget read in the whole answer when DIET's span left out its currency or
     period ("3.000" of "3.000€ per year"): the same amount, with what the span lacked."""
     if not detail or detail.get("status") != "amount":
         return detail
     _, whole, _, _ = _parse(dataclasses.replace(answer, text=answer.message))
+    span = answer.text.strip()
+    at = _found_at(answer.message, span)
+    after = answer.message[at + len(span) :] if at >= 0 else ""
+    cut_short = _SPAN_CUT_SHORT.match(after) or (
+        _HYPHENATED_END.search(span) and _A_NOUN_NEXT.match(after)
+    )
+    # DIET's span was part of a figure: the "5" of "5 lakh rupees", the "million" of
+    # "the million-dollar question, honestly 0 euros". The whole answer says it.
+    cut_out = whole and whole.get("status") in ("amount", "none") and cut_short
+    if cut_out and whole and whole.get("amount") != detail.get("amount"):
+        return whole
     if not whole or whole.get("status") != "amount":
         return detail
     same = (whole.get("amount"), whole.get("amount_max")) == (

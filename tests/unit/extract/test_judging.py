@@ -331,3 +331,31 @@ def test_the_visitors_own_start_told_in_passing_is_a_timeline(message: str, span
     assert verdict.value == span
     assert verdict.detail is not None
     assert verdict.detail["status"] == "date"
+
+
+@pytest.mark.parametrize(
+    ("message", "span", "status", "amount", "currency"),
+    [
+        ("5 lakh rupees a year, roughly", "5", "amount", 500000, "INR"),
+        ("Ha, the million-dollar question. Honestly 0 euros for now.", "million", "none", 0, "EUR"),
+        (
+            "Ha, the million-dollar question. Honestly 100k EUR.",
+            "million-dollar",
+            "amount",
+            100000,
+            "EUR",
+        ),
+    ],
+)
+def test_a_budget_span_cut_out_of_a_figure_yields_to_the_whole_answer(
+    message: str, span: str, status: str, amount: int, currency: str
+) -> None:
+    """DIET's span was part of a figure ('5' of '5 lakh') or of an idiom ('million-dollar
+    question'): the whole asked answer says the budget."""
+    verdict = judge("budget", message, entities=[("budget", span)], requested=True)
+    assert verdict.detail is not None
+    assert (verdict.detail["status"], verdict.detail["amount"], verdict.detail["currency"]) == (
+        status,
+        amount,
+        currency,
+    )
