@@ -47,7 +47,7 @@ from bot.extract import (
 )
 from bot.extract._text import normalize
 from bot.extract.email import address_spans
-from bot.extract.money import said_as_money
+from bot.extract.money import only_qualifies_a_noun, said_as_money
 from bot.extract.need import ADOPTION
 from bot.extract.proper_names import COMPANY, LEGAL_FORMS, PERSON, capitalized_runs
 from bot.facts import Authority, Budget, Need, Timeline
@@ -673,7 +673,7 @@ def _judge_asked(answer: Answer) -> Verdict:
 # "5[ lakh rupees]") or a hyphen joining it to a noun ("million[-dollar question]").
 _SPAN_CUT_SHORT = re.compile(
     r"\s*(?:lakhs?|lacs?|crores?|k|m|mn|bn|thousand|million|billion|grand)\b"
-    r"|-[a-z]+(?:-[a-z]+)?\s+(?!budget)[a-z]",
+    r"|-[a-z]",  # the span ends inside a hyphenated word: "[EUR one]-time"
     re.IGNORECASE,
 )
 
@@ -691,8 +691,10 @@ def _fuller_budget(answer: Answer, detail: dict[str, Any] | None) -> dict[str, A
     span = answer.text.strip()
     at = _found_at(answer.message, span)
     after = answer.message[at + len(span) :] if at >= 0 else ""
-    cut_short = _SPAN_CUT_SHORT.match(after) or (
-        _HYPHENATED_END.search(span) and _A_NOUN_NEXT.match(after)
+    cut_short = (
+        _SPAN_CUT_SHORT.match(after)
+        or (_HYPHENATED_END.search(span) and _A_NOUN_NEXT.match(after))
+        or only_qualifies_a_noun(span)
     )
     # DIET's span was part of a figure: the "5" of "5 lakh rupees", the "million" of
     # "the million-dollar question, honestly 0 euros". The whole answer says it.

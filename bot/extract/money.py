@@ -450,6 +450,14 @@ def said_as_money(message: str, text: str) -> bool:
 _A_COMPOUND_ADJECTIVE = re.compile(r"(?:-[a-z]+)?-[a-z]{2,}\s+(?!budget)[a-z]")
 
 
+def only_qualifies_a_noun(text: str) -> bool:
+    """Whether every figure with a currency or multiplier in `text` only describes a noun
+    ("million-dollar question"): such a text, alone, is no budget the visitor has."""
+    norm = fix_typos(normalize(text.strip()), BUDGET_VOCABULARY)
+    strong = [lo for lo, _ in _items(norm, _figures(norm)) if lo.strong]
+    return bool(strong) and all(_A_COMPOUND_ADJECTIVE.match(norm, f.end) for f in strong)
+
+
 def parse_budget(text: str) -> Budget | None:
     """Read a budget answer. None only when the text says nothing about a budget."""
     raw = text.strip()

@@ -345,6 +345,15 @@ def test_the_visitors_own_start_told_in_passing_is_a_timeline(message: str, span
             100000,
             "EUR",
         ),
+        # the span cut inside "one-time", or held only the idiom
+        ("Honestly 100k EUR one-time, give or take.", "EUR one", "amount", 100000, "EUR"),
+        (
+            "the million-dollar question. Honestly 0 euros.",
+            "million-dollar question",
+            "none",
+            0,
+            "EUR",
+        ),
     ],
 )
 def test_a_budget_span_cut_out_of_a_figure_yields_to_the_whole_answer(
