@@ -698,8 +698,12 @@ def _fuller_budget(answer: Answer, detail: dict[str, Any] | None) -> dict[str, A
     )
     # DIET's span was part of a figure: the "5" of "5 lakh rupees", the "million" of
     # "the million-dollar question, honestly 0 euros". The whole answer says it.
-    cut_out = whole and whole.get("status") in ("amount", "none") and cut_short
-    if cut_out and whole and whole.get("amount") != detail.get("amount"):
+    if (
+        whole
+        and cut_short
+        and whole.get("status") in ("amount", "none")
+        and whole.get("amount") != detail.get("amount")
+    ):
         return whole
     if not whole or whole.get("status") != "amount":
         return detail
@@ -730,7 +734,7 @@ _TIMELINE_LEAD_IN = re.compile(
 def _fuller_timeline(answer: Answer, detail: dict[str, Any] | None) -> dict[str, Any] | None:
     """The asked timeline read with the words right before DIET's span when they move its
     point in time ("by the end of" + "next year")."""
-    at = answer.message.find(answer.text.strip())
+    at = _found_at(answer.message, answer.text.strip())
     if not detail or at <= 0:
         return detail
     lead_in = _TIMELINE_LEAD_IN.search(answer.message[max(0, at - 40) : at])
