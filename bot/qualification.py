@@ -820,8 +820,12 @@ def named_as_a_company(message: str, text: str) -> bool:
     if said[:1].isupper():
         # Capitalized where a sentence starts ("Bootstrapped, no budget"), or right after
         # "I'm" (a person), is no sign of a name: there it needs its cue ("at", "we're").
+        # A lone capitalized word with no cue is as often a product, a place or a foreign
+        # word ("we use HubSpot", "Vertriebsleiter... sorry, sales director"): ask instead.
         run = next((r for r in capitalized_runs(message, COMPANY) if r.start <= at < r.end), None)
-        return run is not None and (run.score >= 4 or (run.score >= 0 and not run.opens_sentence))
+        if run is None or run.score < 0 or run.opens_sentence and run.score < 4:
+            return False
+        return run.score >= 4 or len(run.text.split()) > 1
     return bool(_COMPANY_CUE.search(message[max(0, at - 20) : at]))
 
 
@@ -833,11 +837,26 @@ def someone_elses_title(message: str, text: str) -> bool:
     alone = parse_authority(said) if said else None
     if at < 0 or alone is None or alone.role is None:
         return False
-    before = _PREVIOUS_WORDS.search(message[max(0, at - 30) : at])
+    # A NUL stands for the cut-off start, so that "^" means the message's own start.
+    lead_in = ("" if at <= 40 else "\0") + message[max(0, at - 40) : at]
+    if _ARTICLE_BEFORE.search(lead_in) and not _SELF_BEFORE_ARTICLE.search(lead_in):
+        return True  # "get me a sales rep", "can I talk to the CTO": whom they want
+    before = _PREVIOUS_WORDS.search(lead_in)
     in_context = parse_authority(
         f"{before.group(0) if before else ''}{message[at : at + len(said)]}"
     )
     return in_context is None or in_context.role is None
+
+
+# A title after an article is the visitor's own only after a word that says so ("I'm a
+# student", "as the COO", "I work as a consultant"), or when it opens the message ("A
+# sales rep here"); after anything else it names someone they want or talk about.
+_ARTICLE_BEFORE = re.compile(r"(?:^|\s)(?:a|an|the|your)\s+$", re.IGNORECASE)
+_SELF_BEFORE_ARTICLE = re.compile(
+    r"(?:^|[.!?,;:]\s*|\b(?:i'?m|i\s+am|am|as|was|work\s+as|working\s+as|being)\s+"
+    r"(?:[^\W\d_]{2,12}\s+)?)(?:a|an|the|your)\s+$",
+    re.IGNORECASE,
+)
 
 
 def is_amount_period(message: str, text: str) -> bool:

@@ -55,7 +55,7 @@ PERSON = Cues(
     against=word_set("at @ from with for"),
 )
 COMPANY = Cues(
-    before=word_set("at @ for with from represent is called : we're it's its are"),
+    before=word_set("at @ for with from represent is called : we're it's its are company"),
     after=frozenset(),
     against=word_set("i'm im am me"),
 )

@@ -207,6 +207,12 @@ def test_giving_up_records_unknown(slot: str, key: str | None, skipped: bool) ->
         ("our CEO has the last word", "CEO", False),
         ("I'm the CTO at Acme", "CTO", True),
         ("head of sales here, we need a demo", "head of sales", True),
+        ("get me a sales rep", "sales rep", False),
+        ("can I talk to the CTO of your company?", "CTO", False),
+        ("I'm just a student looking around", "student", True),
+        ("As the COO, I pick our tools", "COO", True),
+        ("I work as a consultant for clinics", "consultant", True),
+        ("A sales rep here, we need a demo", "sales rep", True),
     ],
 )
 def test_a_title_given_to_someone_else_is_not_the_visitors_role(
@@ -224,6 +230,10 @@ def test_a_title_given_to_someone_else_is_not_the_visitors_role(
         ("hi, i'm sam from bluefin, we need a demo", "bluefin", "Bluefin"),
         ("ASAP, we're behind already", "already", None),
         ("will it be sunny this weekend", "sunny", None),
+        ("our company Zentrix wants fewer no-shows", "Zentrix", "Zentrix"),
+        ("So, about that, Vertriebsleiter... sorry, sales director", "Vertriebsleiter", None),
+        ("the leads land in HubSpot, nobody reads them", "HubSpot", None),
+        ("we run Nordwind Logistik, 120 people", "Nordwind Logistik", "Nordwind Logistik"),
     ],
 )
 def test_a_volunteered_company_reads_like_a_name(
