@@ -823,9 +823,9 @@ def named_as_a_company(message: str, text: str) -> bool:
         # A lone capitalized word with no cue is as often a product, a place or a foreign
         # word ("we use HubSpot", "Vertriebsleiter... sorry, sales director"): ask instead.
         run = next((r for r in capitalized_runs(message, COMPANY) if r.start <= at < r.end), None)
-        if run is None or run.score < 0 or run.opens_sentence and run.score < 4:
+        if run is None or run.score < 0:
             return False
-        return run.score >= 4 or len(run.text.split()) > 1
+        return run.score >= 4 or (not run.opens_sentence and len(run.text.split()) > 1)
     return bool(_COMPANY_CUE.search(message[max(0, at - 20) : at]))
 
 
@@ -837,11 +837,11 @@ def someone_elses_title(message: str, text: str) -> bool:
     alone = parse_authority(said) if said else None
     if at < 0 or alone is None or alone.role is None:
         return False
-    # A NUL stands for the cut-off start, so that "^" means the message's own start.
-    lead_in = ("" if at <= 40 else "\0") + message[max(0, at - 40) : at]
-    if _ARTICLE_BEFORE.search(lead_in) and not _SELF_BEFORE_ARTICLE.search(lead_in):
+    # Searched in place (pos, endpos): "^" is the message's own start, "$" the title's.
+    window = (message, max(0, at - 40), at)
+    if _ARTICLE_BEFORE.search(*window) and not _SELF_BEFORE_ARTICLE.search(*window):
         return True  # "get me a sales rep", "can I talk to the CTO": whom they want
-    before = _PREVIOUS_WORDS.search(lead_in)
+    before = _PREVIOUS_WORDS.search(message[max(0, at - 30) : at])
     in_context = parse_authority(
         f"{before.group(0) if before else ''}{message[at : at + len(said)]}"
     )

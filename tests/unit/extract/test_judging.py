@@ -208,6 +208,8 @@ def test_giving_up_records_unknown(slot: str, key: str | None, skipped: bool) ->
         ("I'm the CTO at Acme", "CTO", True),
         ("head of sales here, we need a demo", "head of sales", True),
         ("get me a sales rep", "sales rep", False),
+        ("we have been reading your pricing page for a while, so get me a sales rep",
+         "sales rep", False),
         ("can I talk to the CTO of your company?", "CTO", False),
         ("I'm just a student looking around", "student", True),
         ("As the COO, I pick our tools", "COO", True),
