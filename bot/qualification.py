@@ -837,8 +837,12 @@ def someone_elses_title(message: str, text: str) -> bool:
     alone = parse_authority(said) if said else None
     if at < 0 or alone is None or alone.role is None:
         return False
-    # Searched in place (pos, endpos): "^" is the message's own start, "$" the title's.
-    window = (message, max(0, at - 40), at)
+    # DIET's span may hold the words before the title ("a sales rep", "me a sales rep"):
+    # the lead-in ends where the title's own words start. Searched in place (pos, endpos):
+    # "^" is the message's own start, "$" the title's.
+    article = _ARTICLE_IN_SPAN.match(said)
+    title_at = at + (article.end() if article else 0)
+    window = (message, max(0, title_at - 40), title_at)
     if _ARTICLE_BEFORE.search(*window) and not _SELF_BEFORE_ARTICLE.search(*window):
         return True  # "get me a sales rep", "can I talk to the CTO": whom they want
     before = _PREVIOUS_WORDS.search(message[max(0, at - 30) : at])
@@ -851,6 +855,7 @@ def someone_elses_title(message: str, text: str) -> bool:
 # A title after an article is the visitor's own only after a word that says so ("I'm a
 # student", "as the COO", "I work as a consultant"), or when it opens the message ("A
 # sales rep here"); after anything else it names someone they want or talk about.
+_ARTICLE_IN_SPAN = re.compile(r"(?:\S+\s+){0,2}?(?:a|an|the|your)\s+", re.IGNORECASE)
 _ARTICLE_BEFORE = re.compile(r"(?:^|\s)(?:a|an|the|your)\s+$", re.IGNORECASE)
 _SELF_BEFORE_ARTICLE = re.compile(
     r"(?:^|[.!?,;:]\s*|\b(?:i'?m|i\s+am|am|as|was|work\s+as|working\s+as|being)\s+"
