@@ -211,8 +211,11 @@ def test_giving_up_records_unknown(slot: str, key: str | None, skipped: bool) ->
         ("get me a sales rep", "a sales rep", False),
         ("get me a sales rep", "me a sales rep", False),
         ("I'm a student doing research", "a student", True),
-        ("we have been reading your pricing page for a while, so get me a sales rep",
-         "sales rep", False),
+        (
+            "we have been reading your pricing page for a while, so get me a sales rep",
+            "sales rep",
+            False,
+        ),
         ("can I talk to the CTO of your company?", "CTO", False),
         ("I'm just a student looking around", "student", True),
         ("As the COO, I pick our tools", "COO", True),
