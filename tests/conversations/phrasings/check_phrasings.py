@@ -89,7 +89,14 @@ def check_authority(item: dict[str, Any]) -> str | None:
 def check_need(item: dict[str, Any]) -> str | None:
     if item.get("level") not in NEED_LEVELS:
         return f"level must be one of {NEED_LEVELS}"
-    return _keys(item, {"text", "level"})
+    also = item.get("also", {})
+    if not isinstance(also, dict) or set(also) - {"authority"}:
+        return "also must map authority to its fields"
+    if "authority" in also:
+        problem = check_authority({"text": item["text"], **also["authority"]})
+        if problem:
+            return f"also.authority: {problem}"
+    return _keys(item, {"text", "level", "also"})
 
 
 def check_plain_value(item: dict[str, Any]) -> str | None:

@@ -8,7 +8,7 @@ its own: every visitor message is a phrasing, filled in.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,14 +58,18 @@ class PhrasingsError(ValueError):
 class Fact:
     """One way a visitor states a fact, with the normalized value it carries.
 
-    `value` holds the file's keys other than `text` (e.g. amount, currency, period);
-    `unknown` is True for an entry that carries no value ("not sure yet").
+    `value` holds the file's keys other than `text` and `also` (e.g. amount, currency,
+    period); `unknown` is True for an entry that carries no value ("not sure yet"). `also`
+    holds the facts the same words give for other slots: "nothing, I'm a student" answers
+    the need and says the visitor is no decision maker, so a visitor who says it has given
+    both, and a bot that stores the student's role has read it right.
     """
 
     slot: str
     text: str
     value: Mapping[str, Any]
     unknown: bool = False
+    also: Mapping[str, Fact] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -148,11 +152,12 @@ def _fact(path: Path, slot: str, index: int, item: Any) -> Fact:
     if not isinstance(item, dict) or not isinstance(item.get("text"), str):
         raise PhrasingsError(f"{where}: expected a mapping with a `text` string")
     text = item["text"].strip()
-    value = {k: v for k, v in item.items() if k != "text"}
+    also = _also(where, slot, text, item.get("also", {}))
+    value = {k: v for k, v in item.items() if k not in ("text", "also")}
     if item.get("unknown") is True:
         if slot not in _MAY_BE_UNKNOWN:
             raise PhrasingsError(f"{where}: `unknown` is allowed only for budget and timeline")
-        return Fact(slot=slot, text=text, value={}, unknown=True)
+        return Fact(slot=slot, text=text, value={}, unknown=True, also=also)
     missing = [k for k in _VALUE_KEYS[slot] if k not in item]
     if missing:
         raise PhrasingsError(f"{where}: missing {', '.join(missing)}")
@@ -164,4 +169,16 @@ def _fact(path: Path, slot: str, index: int, item: Any) -> Fact:
         raise PhrasingsError(f"{where}: amount must be a number")
     if slot == "timeline" and not isinstance(item["months"], (int, float)):
         raise PhrasingsError(f"{where}: months must be a number")
-    return Fact(slot=slot, text=text, value=value)
+    return Fact(slot=slot, text=text, value=value, also=also)
+
+
+def _also(where: str, slot: str, text: str, data: Any) -> Mapping[str, Fact]:
+    """The `also` facts of an entry, each checked like an entry of its own slot."""
+    if not isinstance(data, dict):
+        raise PhrasingsError(f"{where}: also: expected a mapping of slot -> fact")
+    out = {}
+    for other, fields in data.items():
+        if other not in _VALUE_KEYS or other == slot or not isinstance(fields, dict):
+            raise PhrasingsError(f"{where}: also.{other}: expected another slot's fields")
+        out[other] = _fact(Path(f"{where} also"), other, 0, {**fields, "text": text})
+    return out

@@ -94,6 +94,8 @@ def compose(seed: int, phrasings: Phrasings, rubric: Rubric) -> Plan:
     temperature = rng.choice(TEMPERATURES)
     facts = {slot: _pick_fact(rng, phrasings, rubric, slot, temperature) for slot in FACT_SLOTS}
     facts["email"] = _tag_email(facts["email"], seed)
+    for fact in list(facts.values()):
+        facts.update(fact.also)  # one visitor: what the words also say is what they hold
     persona = Persona(temperature, facts, rng.choice(TIME_ZONES))
     opening_style = rng.choice(OPENING_STYLES)
     if opening_style == "everything":
@@ -187,9 +189,18 @@ class Visitor:
 
     def opening(self) -> str:
         for slot in self.plan.volunteered:
-            self.given[slot] = self.plan.persona.facts[slot]
-            self.volunteered.add(slot)
+            self._said(self.plan.persona.facts[slot], asked=None)
         return self._typed(self.plan.opening)
+
+    def _said(self, fact: Fact, asked: str | None) -> None:
+        """Records a fact as given, with what its words also say; any of them not the
+        asked slot's is volunteered (unless given before)."""
+        for said in (fact, *fact.also.values()):
+            if said.slot in self.given:
+                continue
+            self.given[said.slot] = said
+            if said.slot != asked:
+                self.volunteered.add(said.slot)
 
     def reply(
         self,
@@ -217,7 +228,8 @@ class Visitor:
             self.dodged.add(slot)
             return self._typed(self.rng.choice(lines["evasive"]))
         fact = self.plan.persona.facts[slot]
-        self.given[slot] = fact
+        self.given.pop(slot, None)  # asked again: this answer is the one that counts
+        self._said(fact, asked=slot)
         style = self.plan.answer_style if self.plan.answer_style != "evasive" else "plain"
         template = self.rng.choice(self.phrasings.answers[slot][style])
         return self._typed(template.replace("{value}", fact.text))

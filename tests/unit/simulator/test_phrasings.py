@@ -52,6 +52,18 @@ def _broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
         ("openings.yml", 'vague: ["VAGUE"]', "vague: []", r"openings\.yml: vague"),
         ("digressions.yml", 'deny: ["NO"]', "deny: [3]", r"deny\[0\]"),
         ("digressions.yml", 'deny: ["NO"]', "deny: [", r"not valid YAML"),
+        (
+            "values.yml",
+            '"nothing at all", level: "none"}',
+            '"nothing at all", level: "none", also: {authority: {decision_maker: false}}}',
+            r"need\[2\] also: authority\[0\]: missing role",
+        ),
+        (
+            "values.yml",
+            '"nothing at all", level: "none"}',
+            '"nothing at all", level: "none", also: {need: {level: "none"}}}',
+            r"need\[2\]: also\.need: expected another slot",
+        ),
     ],
 )
 def test_a_broken_file_is_named_with_its_key(
@@ -59,6 +71,21 @@ def test_a_broken_file_is_named_with_its_key(
 ) -> None:
     with pytest.raises(PhrasingsError, match=message):
         load_phrasings(_broken(tmp_path, file, old, new))
+
+
+def test_words_that_also_settle_another_slot_carry_its_fact(tmp_path: Path) -> None:
+    student = (
+        '"nothing, I am a student", level: "none", '
+        'also: {authority: {decision_maker: false, role: "Student"}}}'
+    )
+    loaded = load_phrasings(
+        _broken(tmp_path, "values.yml", '"nothing at all", level: "none"}', student)
+    )
+    need = loaded.values["need"][2]
+    assert need.value == {"level": "none"}
+    authority = need.also["authority"]
+    assert (authority.slot, authority.text) == ("authority", "nothing, I am a student")
+    assert authority.value == {"decision_maker": False, "role": "Student"}
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:

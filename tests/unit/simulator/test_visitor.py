@@ -7,7 +7,7 @@ import itertools
 
 from bot.scoring import Rubric
 from tests.conversations.simulator.expect import criterion_points
-from tests.conversations.simulator.phrasings import Phrasings
+from tests.conversations.simulator.phrasings import Fact, Phrasings
 from tests.conversations.simulator.visitor import (
     ANSWER_STYLES,
     DIGRESSIONS,
@@ -88,6 +88,20 @@ def test_an_asked_slot_is_answered_in_the_plan_s_style(
     fact = visitor.plan.persona.facts["company"]
     assert visitor.reply("company", "", ()) == f"well, CO is {fact.text} you see"
     assert visitor.given == {"company": fact}
+
+
+def test_words_that_also_settle_another_slot_give_it_too(
+    phrasings: Phrasings, rubric: Rubric
+) -> None:
+    student = Fact("authority", "none, I'm a student", {"decision_maker": False, "role": "Student"})
+    need = Fact("need", "none, I'm a student", {"level": "none"}, also={"authority": student})
+    values = {**phrasings.values, "need": (need,)}
+    plan = compose(1, dataclasses.replace(phrasings, values=values), rubric)
+    assert plan.persona.facts["authority"] == student  # one visitor, not two stories
+    visitor = Visitor(dataclasses.replace(plan, digressions={}, evasive=frozenset()), phrasings)
+    visitor.reply("need", "", ())
+    assert visitor.given == {"need": need, "authority": student}
+    assert visitor.volunteered >= {"authority"}  # said before the bot asked: never ask it
 
 
 def test_typing_visitor_may_write_in_lower_case(phrasings: Phrasings, rubric: Rubric) -> None:
