@@ -17,7 +17,8 @@ of a need that may come ("might", "at some point") among them. Goal verbs count 
 inflection ("qualified", "routes"), a plain "need" counts unless negated, and not knowing
 who or which ("sales has no idea who to call") is a pain, not a hedge (held-out: 73 -> 82 %).
 
-Order: "rather not say" -> unknown; "nothing specific" -> vague; nothing to solve, or here
+Order: "rather not say", or a dodge alone ("just curious", "nothing specific") -> unknown;
+a question to us -> None; "nothing urgent" -> vague; nothing to solve, or here
 for something other than buying (a student, a journalist, an invoice) -> none; concrete;
 "nothing really" -> none; anything else that is words -> vague; noise -> None.
 """
@@ -643,14 +644,103 @@ def _detail_score(norm: str) -> int:
     return 2 * min(goals, 2) + specifics + detail
 
 
+# Curiosity, browsing, "no reason": said *instead of* a need. An answer made only of these
+# (and words that carry nothing) tells no need at all, so it is unknown, like any dodge; with
+# a subject it is a vague need ("just exploring lead qualification tools"), and with a
+# "nothing" a denied one ("nothing really, just browsing"). On the blind phrasings, such
+# answers were stored as vague or none where the visitor had said nothing (15 of 300).
+DODGE = phrase_regex(
+    (
+        "nothing specific",
+        "nothing in particular",
+        "nothing particular",
+        "nothing concrete",
+        "nothing decided",
+        "curious",
+        "curiosity",
+        "that's all",
+        "thats all",
+        "no reason",
+        "no particular reason",
+        "no real reason",
+        "browsing",
+        "browse",
+        "looking around",
+        "just looking",
+        "having a look",
+        "taking a look",
+        "a look",
+        "poking around",
+        "checking",
+        "checking out",
+        "checking things out",
+        "things out",
+        "exploring",
+        "what's out there",
+        "wanted to see",
+        "want to see",
+        "wanna see",
+        "what this is",
+        "what it is",
+        "what you do",
+        "what you guys do",
+        "what you offer",
+        "how it works",
+        "how this works",
+        "for now",
+        "maybe later",
+        "think about it",
+        "eh",
+        "meh",
+        "hmm",
+        "hm",
+        "um",
+        "uh",
+    )
+)
+# Words that, around a dodge, still say nothing ("honestly i'm just curious, that's all").
+_EMPTY_WORDS = word_set(
+    """
+    i im i'm i'll i'd we'll me my we us it is am was be do did just only simply merely
+    really honestly well so ok okay oh yeah yes sure a an the to of at on in around atm rn
+    tbh lol haha right now
+    """
+)
+# A question to us ("how does the scoring work?", "what's the price?"): not the visitor's
+# need, unless it names a goal or a pain ("can it answer visitors at night?"). Asked in the
+# question's own order: a statement ending in "?" hedges ("our site feels dead, maybe this
+# helps?") and is a need.
+_QUESTION = re.compile(
+    r"^(?:how|what|what's|whats|which|why|where|when|who)\b"
+    r"|^(?:is|are|does|do|can|could|will|would)\s+(?:you|it|this|that|there|i|we|leadbot|your)\b"
+)
+
+
+def _dodges(norm: str) -> bool:
+    """Only dodge phrases and empty words: the visitor said nothing about a need."""
+    if not DODGE.search(norm):
+        return False
+    rest = re.findall(r"[^\W\d_][\w']*", DODGE.sub(" ", norm))
+    return all(word in _EMPTY_WORDS or word in _STOPWORDS for word in rest)
+
+
+def _asks_us(norm: str) -> bool:
+    return bool(_QUESTION.search(norm)) and not GOAL_OR_PAIN.search(norm)
+
+
 def assess_need(text: str) -> Need | None:
-    """Read a need answer. None when the text carries no answer (the bot asks again)."""
+    """Read a need answer. None when the text carries no answer (the bot asks again): noise,
+    or a question to us (the FAQ answers it, then the need is asked again)."""
     raw = text.strip()
     norm = normalize(raw)
     if is_noise(norm):
         return None
     if UNKNOWN.search(norm) or UNKNOWN_ALONE.match(norm) or DONT_KNOW_ALONE.match(norm):
         return Need(raw=raw, level="unknown")
+    if _dodges(norm):
+        return Need(raw=raw, level="unknown")
+    if _asks_us(norm) and not NOT_A_BUYER.search(norm):
+        return None
     if NOTHING_YET.search(norm):
         return Need(raw=raw, level="vague", summary=summarize(raw))
     if NOTHING_TO_SOLVE.search(norm):

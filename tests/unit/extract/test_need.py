@@ -98,17 +98,17 @@ def test_concrete(text: str, summary: str) -> None:
 
 
 VAGUE = [
-    ("just exploring", "Just exploring"),
-    ("Just exploring.", "Just exploring"),
-    ("looking around", "Looking around"),
-    ("curious what you do", "Curious what you do"),
     ("something for sales maybe", "Something for sales maybe"),
     ("not sure, maybe more leads", "Not sure, maybe more leads"),
     ("CRM", "CRM"),
+    # a dodge with a subject says what they are looking at
+    ("just exploring lead tools for now", "Just exploring lead tools for now"),
+    ("curious if it could help our sales team", "Curious if it could help our sales team"),
+    # a statement that ends in "?" hedges; it asks us nothing
+    ("our site feels a bit dead, maybe this helps?", "Our site feels a bit dead, maybe this helps"),
     ("we need a chatbot", "A chatbot"),
     ("maybe improve things a bit, not sure", "Maybe improve things a bit, not sure"),
     ("I want to learn more about options", "Learn more about options"),
-    ("checking out what's out there", "Checking out what's out there"),
     # a need that may come, not one that is here
     (
         "we might want to automate our follow-ups at some point",
@@ -137,10 +137,10 @@ def test_vague(text: str, summary: str) -> None:
         "nothing really",
         "Nothing.",
         "no need",
-        "just browsing",
         "we don't need anything",
         "all good",
         "nothing, just curious",
+        "nothing really, just browsing",
         "not interested",
         # here for something other than buying: support, a pitch, a denied need
         "my card was charged twice, who do I talk to",
@@ -174,6 +174,42 @@ def test_none(text: str) -> None:
 )
 def test_unknown(text: str) -> None:
     assert assess_need(text) == Need(raw=text, level="unknown")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "just exploring",
+        "Just exploring.",
+        "looking around",
+        "just browsing",
+        "curious what you do",
+        "checking out what's out there",
+        "honestly I'm just curious, that's all",
+        "no particular reason",
+        "nothing specific",
+        "just wanted to see what this is",
+        "eh",
+    ],
+)
+def test_a_dodge_alone_tells_no_need(text: str) -> None:
+    """Said instead of a need: unknown, as the visitor said nothing about one."""
+    assert assess_need(text) == Need(raw=text.strip(), level="unknown")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["how does the scoring work", "What's the price?", "is this a chatbot for my own website?"],
+)
+def test_a_question_to_us_is_no_need(text: str) -> None:
+    """The FAQ answers it, then the need is asked again."""
+    assert assess_need(text) is None
+
+
+def test_a_question_naming_a_goal_is_a_need() -> None:
+    need = assess_need("can it answer our visitors at night when nobody is in?")
+    assert need is not None
+    assert need.level == "concrete"
 
 
 @pytest.mark.parametrize("text", ["", "   ", "asdf", "?", "why?", "...", "hello"])
