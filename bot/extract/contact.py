@@ -218,13 +218,17 @@ _COMPANY_LEAD_IN = re.compile(
     r"|we're\s+called|we\s+are\s+called|it's\s+called|its\s+called|it\s+is\s+called"
     r"|we're|we\s+are|it's|it\s+is|its"
     r"|(?:the|my|our)\s+company(?:\s+name)?(?:'s|\s+is)|company(?:\s+name)?\s*(?:is|:)"
-    r"|(?:i'm\s+)?(?:working|employed)\s+(?:at|for|by)|i\s+represent|we\s+represent"
+    r"|(?:i'm\s+)?(?:working|workin'?|employed)\s+(?:at|for|by|@)|i\s+represent|we\s+represent"
+    r"|co\s*:|we\s+r"
     r"|(?:the\s+|my\s+|our\s+)?comp[a-z]{3,5}(?:\s+name)?\s*(?:is|:|=)"
     r"|(?:i|we)\s+work\s+@|@|at|for|from|with)\s*(?<=\s|@)",
     re.IGNORECASE,
 )
 _COMPANY_END = re.compile(  # linear, as _NAME_END
     r"(?<!\s)\s*(?:[,;!?()]|(?<=\s)-\s|(?<!\bsp)(?<!\bco)(?<!\binc)(?<!\bltd)(?<!\bcorp)\.\s"
+    # after a legal form's dot, a capitalized word opens the next sentence ("Ltd. Happy to")
+    r"|(?:(?<=\bltd)|(?<=\binc)|(?<=\bllc)|(?<=\bplc)|(?<=\bcorp))\."
+    r"(?=(?-i:\s+(?!Ltd\b|Inc\b|LLC\b|PLC\b)[A-Z]))"
     r"|(?<=\s)(?:as\s+(?:a|an|the)|where|and\s+i|but|thanks"
     r"|thank\s+you|cheers|btw)\b).*$",
     re.IGNORECASE | re.DOTALL,
@@ -346,7 +350,8 @@ _LEADING_FILLER = re.compile(
 )
 _TRAILING_FILLER = re.compile(
     r"(?:[\s,.!:-]{1,5}(?:lol|lmao|haha\w{0,6}|hehe\w{0,6}|xd|sry|sorry|tbh|btw|thx|ty"
-    r"|thanks|cheers))+[\s.!]{0,5}$",
+    r"|thanks|cheers|fyi|atm|rn|pls|plz|here|currently|at\s+the\s+moment|right\s+now))+"
+    r"[\s.!]{0,5}$",
     re.IGNORECASE,
 )
 # A figure is an amount or a year, never a company: "7k", "2028", "10,000".

@@ -99,7 +99,10 @@ def compose(seed: int, phrasings: Phrasings, rubric: Rubric) -> Plan:
     persona = Persona(temperature, facts, rng.choice(TIME_ZONES))
     opening_style = rng.choice(OPENING_STYLES)
     if opening_style == "everything":
-        template = rng.choice(phrasings.openings["everything"])
+        templates = phrasings.openings["everything"]
+        # Words that say two facts ("nothing, I'm a student") are said once, not twice.
+        once = [t for t in templates if _says_each_once(t, facts)]
+        template = rng.choice(once or list(templates))
         volunteered = frozenset(_PLACEHOLDER.findall(template))
         opening = _PLACEHOLDER.sub(lambda m: facts[m.group(1)].text, template)
     else:
@@ -126,6 +129,11 @@ def compose(seed: int, phrasings: Phrasings, rubric: Rubric) -> Plan:
         evasive_twice=rng.random() < 0.5,
         clicks_buttons=rng.random() < 0.5,
     )
+
+
+def _says_each_once(template: str, facts: Mapping[str, Fact]) -> bool:
+    texts = [facts[slot].text for slot in _PLACEHOLDER.findall(template)]
+    return len(set(texts)) == len(texts)
 
 
 def _pick_fact(

@@ -171,6 +171,17 @@ def test_clean_company_never_raises(text: str) -> None:
         # a number inside the name, a legal form with dots
         ("we r called Vision 2030 Advisory", "Vision 2030 Advisory"),
         ("Szybki Kurier Sp. z o.o.", "Szybki Kurier Sp. z o.o."),
+        # chat spellings of the lead-in, chat words after the name
+        ("workin at The Good Agency", "The Good Agency"),
+        ("we r outback adventures pty ltd", "Outback Adventures Pty Ltd"),
+        ("co: bluebird bakery", "Bluebird Bakery"),
+        ("The Good Agency fyi", "The Good Agency"),
+        ("northstar dental atm", "Northstar Dental"),
+        ("northstar dental here", "Northstar Dental"),
+        # a legal form's dot that also ends the sentence
+        ("The company is Kiwi Code Ltd. Happy to tell you more on a call.", "Kiwi Code Ltd"),
+        ("It's Outback Adventures Pty Ltd. I've been there a while.", "Outback Adventures Pty Ltd"),
+        ("Acme Ltd. is my company", "Acme Ltd"),
     ],
 )
 def test_companies_in_chat_answers(text: str, company: str) -> None:

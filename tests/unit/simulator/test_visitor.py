@@ -102,6 +102,13 @@ def test_words_that_also_settle_another_slot_give_it_too(
     visitor.reply("need", "", ())
     assert visitor.given == {"need": need, "authority": student}
     assert visitor.volunteered >= {"authority"}  # said before the bot asked: never ask it
+    openings = {**phrasings.openings, "everything": ("BOTH {need} {authority}", "ONE {need}")}
+    both = dataclasses.replace(phrasings, values=values, openings=openings)
+    plan = next(
+        p for p in (compose(s, both, rubric) for s in range(200))
+        if p.opening_style == "everything"
+    )  # fmt: skip
+    assert plan.opening == "ONE none, I'm a student"  # the same words are not said twice
 
 
 def test_typing_visitor_may_write_in_lower_case(phrasings: Phrasings, rubric: Rubric) -> None:
