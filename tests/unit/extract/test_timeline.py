@@ -156,14 +156,9 @@ NO_PLANS = [
     "no timeline",
     "not anytime soon",
     "not any time soon",
-    "just looking",
-    "just browsing",
-    "right now we're just looking",
     "not now",
     "not right now",
     "never",
-    "no rush",
-    "not urgent",
     "someday",
     "eventually",
     "nothing planned",
@@ -187,6 +182,13 @@ UNKNOWN = [
     "tbd",
     "soon",
     "we'll see",
+    # no hurry, or a dodge: when is not said (and no hurry is not "no plans")
+    "no rush",
+    "not urgent",
+    "whenever, there's no deadline",
+    "just looking",
+    "just browsing",
+    "right now we're just looking",
 ]
 
 
