@@ -28,6 +28,7 @@ from bot.qualification import (
     labelled_facts,
     volunteered_authority,
     volunteered_need,
+    volunteered_timeline,
 )
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,8 @@ def _tells_something(tracker: Tracker) -> bool:
 def _told_without_entities(tracker: Tracker, candidates: dict[str, Any]) -> dict[str, Any]:
     """Facts told before any question that DIET tagged no entity for: the need ("hi, just
     browsing"), who decides ("it's my company lol"), a name or company introduced as one
-    ("I'm Paweł Wiśniewski", "we're Bell & Whistle"). Kept, so they are never asked."""
+    ("I'm Paweł Wiśniewski", "we're Bell & Whistle"), when they want to start ("looking to
+    buy in about nine months"). Kept, so they are never asked."""
     visitor = last_visitor_message(tracker)
     told: dict[str, Any] = {}
     if need := volunteered_need(visitor.text, [mention(e) for e in visitor.entities]):
@@ -76,6 +78,8 @@ def _told_without_entities(tracker: Tracker, candidates: dict[str, Any]) -> dict
         told["authority"] = authority
     told.update(introduced_names(visitor.text))
     told.update(labelled_facts(visitor.text))
+    if "timeline" not in told and (timeline := volunteered_timeline(visitor.text)):
+        told["timeline"] = timeline
     return {
         slot: value
         for slot, value in told.items()

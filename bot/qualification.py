@@ -617,6 +617,41 @@ def labelled_facts(message: str) -> dict[str, str]:
     return found
 
 
+# The visitor's own start, buy or go-live, with the time after it in the same clause:
+# "we want to get going in 3 monts", "looking to buy in about nine months", "We want to
+# launch in 2 months". DIET misses many such spans (typos, "approximately").
+_STARTS = re.compile(
+    r"\b(?:(?:looking|planning|hoping|aiming|want(?:ing)?|need(?:ing)?)\s+to\s+"
+    r"(?:buy|purchase|start|begin|launch|go\s+live|get\s+(?:going|started)|have\s+it|switch)"
+    r"|get(?:ting)?\s+(?:going|started)|go(?:ing)?\s+live|launch(?:ing)?|start(?:ing)?"
+    r"|(?:want|need)s?\s+(?:it|this|something|one|a\s+solution)(?:\s+(?:live|ready|done))?"
+    r"|planning\s+for|aiming\s+for)\b",
+    re.IGNORECASE,
+)
+_WHEN_WORD = re.compile(
+    r"^\W{0,3}(?:(?:by|in|within|before|around|about|roughly|approximately|from|the|next|this"
+    r"|asap|now|soon|immediately|right\s+away|after)\b|[0-9])",
+    re.IGNORECASE,
+)
+
+
+_CLAUSE_GOES_ON = re.compile(r"\s+(?:and|but|so|because|as|though|although)\s+", re.I)
+
+
+def volunteered_timeline(message: str) -> str | None:
+    """When the visitor wants to start, told in passing with its cue ("looking to buy in
+    about nine months"): the words after the cue, when the timeline reader dates them."""
+    for clause in re.split(r"(?<=[.!?;])\s+|,\s+", message):
+        for cue in _STARTS.finditer(clause):
+            after = _CLAUSE_GOES_ON.split(clause[cue.end() :], maxsplit=1)[0].strip(" .!")
+            if not _WHEN_WORD.match(after) or len(after) > 60:
+                continue
+            found = parse_timeline(after, date.today())
+            if found is not None and found.status == "date":
+                return after
+    return None
+
+
 def _reads_as(slot: str, text: str) -> bool:
     if slot == "budget":
         return parse_budget(text) is not None

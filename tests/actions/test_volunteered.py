@@ -193,3 +193,12 @@ async def test_the_company_in_brackets_after_a_name_is_kept(domain) -> None:
     assert slots["company"] == "Bellweather Media Group"
     slots = await judged(domain, text="Hi, I'm Omar Haddad (CTO)", intent="inform", form=None)
     assert slots.get("company") is None
+
+
+async def test_a_start_told_in_passing_without_an_entity_is_the_timeline(domain) -> None:
+    """DIET tagged nothing in 'in 3 monts': the start cue and the reader keep it."""
+    slots = await judged(
+        domain, text="good afternoon, acme here. we want to get going in 3 monts", form=None
+    )
+    assert slots["timeline"] == "in 3 monts"
+    assert slots["timeline_detail"]["months"] == 3.0

@@ -15,6 +15,7 @@ from bot.qualification import (
     give_up,
     is_amount_period,
     judge_answer,
+    volunteered_timeline,
 )
 
 TODAY = dt.date(2026, 12, 1)
@@ -386,3 +387,34 @@ def test_a_budget_span_cut_out_of_a_figure_yields_to_the_whole_answer(
         amount,
         currency,
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        ("good afternoon, acme here. we want to get going in 3 monts, budget 5k", "in 3 monts"),
+        (
+            "Hey, looking to buy in about nine months. I'm the sales director",
+            "in about nine months",
+        ),
+        ("we are planning for in 4 months approximately, budget $5k", "in 4 months approximately"),
+        ("We want to launch in 2 months and have it on every page.", "in 2 months"),
+        ("We'd want something by 1 February.", "by 1 February"),
+    ],
+)
+def test_a_start_told_in_passing_is_the_timeline(message: str, said: str) -> None:
+    assert volunteered_timeline(message) == said
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "we started using hubspot in 2019",  # when something else happened
+        "our budget is 5k a month",  # a period, with no start
+        "we want to start with 5 users",  # a start, but no time
+        "I start a new job next week",  # someone's start, no cue of buying
+        "we want to get going, no rush",  # a start, and no date
+    ],
+)
+def test_no_start_or_no_date_is_no_timeline(message: str) -> None:
+    assert volunteered_timeline(message) is None
