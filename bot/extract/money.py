@@ -149,6 +149,12 @@ NONE_PATTERNS = re.compile(
         )
     )
 )
+# Asked for the budget, "we haven't set one": a budget to come, its amount not known.
+NOT_SET_YET = re.compile(
+    r"(?<![\w'])(?:haven't|havent|have\s+not|hasn't|has\s+not|didn't|did\s+not|not\s+yet)\s+"
+    r"(?:\w+\s+)?(?:set|agreed|fixed|decided|defined|allocated|settled)\s+(?:on\s+)?"
+    r"(?:one|it|that|anything|a\s+figure|a\s+number|an\s+amount)(?![\w'])"
+)
 UNKNOWN_PHRASES = phrase_regex(
     (
         *UNDECIDED_PHRASES,
@@ -464,13 +470,16 @@ def parse_budget(text: str) -> Budget | None:
     norm = fix_typos(normalize(raw), BUDGET_VOCABULARY)
     if is_noise(norm):
         return None
-    items = _items(norm, _figures(norm))
+    # A figure that only qualifies a noun ("the million-dollar question") is no amount.
+    items = [
+        (lo, hi)
+        for lo, hi in _items(norm, _figures(norm))
+        if not (lo.strong and _A_COMPOUND_ADJECTIVE.match(norm, lo.end))
+    ]
     if items:
-        # The first figure with a currency or multiplier wins over bare numbers; a figure
-        # that only qualifies a noun ("the million-dollar question") wins over none.
+        # The first figure with a currency or multiplier wins over bare numbers.
         strong = [i for i, (lo, _) in enumerate(items) if lo.strong]
-        plain = [i for i in strong if not _A_COMPOUND_ADJECTIVE.match(norm, items[i][0].end)]
-        pick = (plain or strong or [0])[0]
+        pick = (strong or [0])[0]
         low, high = items[pick]
         span_end = items[pick + 1][0].start if pick + 1 < len(items) else len(norm)
         currency = low.currency
@@ -489,6 +498,6 @@ def parse_budget(text: str) -> Budget | None:
     if NONE_PATTERNS.search(norm) and not UNDECIDED.search(norm):
         # "no budget yet, it depends what it costs" is undecided, not "no budget"
         return Budget(raw=raw, status="none", amount=Decimal(0))
-    if UNKNOWN_PHRASES.search(norm) or BUDGET_TALK.search(norm):
+    if UNKNOWN_PHRASES.search(norm) or BUDGET_TALK.search(norm) or NOT_SET_YET.search(norm):
         return Budget(raw=raw, status="unknown")
     return None

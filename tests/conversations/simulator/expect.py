@@ -49,8 +49,9 @@ ABSOLUTE_DATE = re.compile(
 # Any mention of a currency, so an amount without one is told apart (see _check_budget).
 NAMES_A_CURRENCY = re.compile(
     r"[$€£¥₹]|\b(?:usd|eur|gbp|inr|aud|cad|chf|jpy|sek|nok|dkk|zar|brl|mxn|sgd|nzd)\b"
-    r"|dollar|dolar|euro|pound|quid|buck"
-    r"|rupee|\brs\b|yen|franc|krona|krone|real|reais|peso|rand",
+    # at a word's start: "rand" is in "ten grand", "real" in "really"
+    r"|\b(?:dollar|dolar|euro|pound|quid|buck|rupee|rs\b|yen|franc|krona|krone|real\b|reais"
+    r"|peso|rand\b)",
     re.I,
 )
 NEED_LEVEL: Mapping[str, NeedLevel] = {"strong": "concrete", "some": "vague", "none": "none"}

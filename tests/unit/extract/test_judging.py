@@ -390,6 +390,57 @@ def test_a_budget_span_cut_out_of_a_figure_yields_to_the_whole_answer(
 
 
 @pytest.mark.parametrize(
+    ("message", "pieces", "amount", "currency", "period"),
+    [
+        (
+            "For a tool like this, forty thousand australian dollars.",
+            ["a", "thousand", "dollars"],
+            40000,
+            "AUD",
+            None,
+        ),
+        (
+            "ok so a hundred and twenty thousand dollars a year",
+            ["a hundred and", "twenty thousand dollars a year"],
+            120000,
+            "USD",
+            "year",
+        ),
+        (
+            "We're looking at 15 000 € per annum.",
+            ["15", "000", "€ per annum."],
+            15000,
+            "EUR",
+            "year",
+        ),
+        (
+            "Ha, the million-dollar question. Honestly 100k EUR one-time, give or take.",
+            ["million-dollar", "100k", "EUR"],
+            100000,
+            "EUR",
+            "one_time",
+        ),
+    ],
+)
+def test_a_budget_diet_cut_in_pieces_is_read_whole(
+    message: str, pieces: list[str], amount: int, currency: str, period: str | None
+) -> None:
+    """Each piece alone misreads the figure ('thousand' is 1,000): the asked answer whole."""
+    verdict = judge("budget", message, entities=[("budget", p) for p in pieces], requested=True)
+    assert verdict.detail is not None
+    detail = verdict.detail
+    assert (detail["amount"], detail["currency"], detail["period"]) == (amount, currency, period)
+
+
+def test_an_idiom_s_figure_alone_is_no_budget() -> None:
+    """DIET tagged only 'million-dollar' of 'the million-dollar question': no amount."""
+    message = "Ha, the million-dollar question. Honestly we haven't set one, give or take."
+    verdict = judge("budget", message, entities=[("budget", "million-dollar")], requested=True)
+    assert verdict.detail is not None
+    assert verdict.detail["status"] == "unknown"
+
+
+@pytest.mark.parametrize(
     ("message", "said"),
     [
         ("good afternoon, acme here. we want to get going in 3 monts, budget 5k", "in 3 monts"),

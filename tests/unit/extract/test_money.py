@@ -247,10 +247,26 @@ def test_a_figure_that_only_qualifies_a_noun_is_no_amount(
     text: str, status: str, amount: int, currency: str
 ) -> None:
     """'The million-dollar question' is an idiom in a chatty answer; the amount said after
-    it is the budget. A compound figure is read only when nothing else is."""
+    it is the budget. A compound figure is read only before the word budget."""
     budget = parse_budget(text)
     assert budget is not None
     assert (budget.status, budget.amount, budget.currency) == (status, Decimal(amount), currency)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ha, the million-dollar question. Honestly we haven't set one, give or take.",
+        "we haven't set one",
+        "we havent agreed one yet",
+        "finance has not yet allocated anything",
+    ],
+)
+def test_a_budget_not_set_yet_is_unknown(text: str) -> None:
+    """No amount said (the idiom's million is none): a budget to come, not a made-up one."""
+    budget = parse_budget(text)
+    assert budget is not None
+    assert (budget.status, budget.amount) == ("unknown", None)
 
 
 def test_a_figure_beyond_decimal_precision_is_read_without_raising() -> None:

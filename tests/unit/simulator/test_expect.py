@@ -69,6 +69,9 @@ def test_budget_amount_within_one_percent_with_currency_and_period(phrasings: Ph
     assert not _checks(_lead(budget={**stored, "amount": 92000.0}), given)["budget"]
     assert not _checks(_lead(budget={**stored, "period": None}), given)["budget"]
     assert not _checks(_lead(budget={**stored, "currency": "EUR"}), given)["budget"]
+    # "ninety grand" names no currency ("rand" inside "grand" is none): stored without one,
+    # the rubric reads it in its default currency
+    assert _checks(_lead(budget={**stored, "currency": None}), given)["budget"]
 
 
 def test_a_range_keeps_its_top_and_no_budget_is_none(phrasings: Phrasings) -> None:
