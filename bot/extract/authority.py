@@ -22,7 +22,7 @@ from typing import Any, cast
 
 import yaml
 
-from bot.extract._text import EVASIVE_PHRASES, is_noise, normalize, phrase_regex
+from bot.extract._text import EVASIVE_PHRASES, fix_typos, is_noise, normalize, phrase_regex
 from bot.facts import Authority, AuthorityLevel
 
 _RANK: dict[str, int] = {"decision_maker": 3, "influencer": 2, "none": 1}
@@ -227,10 +227,20 @@ def _answer(norm: str, t: _Tables) -> AuthorityLevel | None:
     return None
 
 
+# Typos of the words that say who decides ("decison maker", "reccomend"), repaired first.
+_VOCABULARY = frozenset(
+    {"decision", "decide", "decides", "decider", "recommend", "approve", "approves", "purchases"}
+)
+# "I'm her assistant", "I'm the CEO's assistant": the title is the visitor's own.
+_SOMEONES_TITLE = re.compile(
+    r"\b(i'm|i\s+am|im)\s+(?:her|his|their|my\s+\w+'s|the\s+\w+'s|our\s+\w+'s)\s+"
+)
+
+
 def parse_authority(text: str) -> Authority | None:
     """Read an authority answer. None when the text says nothing about authority."""
     raw = text.strip()
-    norm = normalize(raw)
+    norm = _SOMEONES_TITLE.sub(r"\1 the ", fix_typos(normalize(raw), _VOCABULARY))
     t = tables()
     if is_noise(norm) and norm.strip(" .!") not in t.answers:
         return None

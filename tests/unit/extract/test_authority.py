@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.extract.authority import parse_authority
+from bot.extract.authority import parse_authority, tables
 from bot.facts import Authority
 
 DM, INF, NONE = "decision_maker", "influencer", "none"
@@ -164,8 +164,9 @@ def test_never_raises_and_role_comes_from_the_text(text: str) -> None:
         assert result.decision_maker is (result.level == "decision_maker")
     if result.role is not None:
         said = re.sub(r"[\s.-]+", "", text.lower())
+        spelled = {v.lower(): k for k, v in tables().spellings.items()}  # "dev" -> "Developer"
         for word in result.role.lower().replace(".", "").split():
-            assert word.replace("-", "") in said
+            assert word.replace("-", "") in said or spelled.get(word, "\0") in said
 
 
 @pytest.mark.parametrize(
@@ -176,6 +177,14 @@ def test_never_raises_and_role_comes_from_the_text(text: str) -> None:
         ("marketing manager. I can recommend it, my director has the budget", "influencer",
          "Marketing Manager"),
         ("not me, the owner does", "influencer", None),
+        # the visitor only recommends; someone else approves
+        ("I only recommend, finance approves purchases", "influencer", None),
+        ("ok so i just recommend, procurement signs off", "influencer", None),
+        # a typo in the words that say it, a title with its owner before it
+        ("So, yes im the decison maker.", "decision_maker", None),
+        ("my boss decides, I'm her assistant.", "influencer", "Assistant"),
+        ("I'm the CEO's assistant", "influencer", "Assistant"),
+        ("junior dev, just looking into it for the team lead", "influencer", "Junior Developer"),
         # evasive
         ("maybe, maybe not", "unknown", None),
         ("not important right now", "unknown", None),
