@@ -46,6 +46,7 @@ from bot.extract import (
     parse_timeline,
 )
 from bot.extract._text import normalize
+from bot.extract.authority import says_who_decides
 from bot.extract.email import address_spans
 from bot.extract.money import only_qualifies_a_noun, said_as_money
 from bot.extract.need import ADOPTION
@@ -588,10 +589,19 @@ def _judge_volunteered(answer: Answer) -> Verdict:
         if answer.slot == "name" and not named_as_a_person(answer.message, text):
             continue
         value, detail, _, _ = _parse(dataclasses.replace(answer, text=text))
+        if answer.slot == "authority" and not _own_role_or_decision(detail, text):
+            continue
         said = _definite(detail) or _labelled(answer.slot, answer.message, text)
         if value is not None and said:
             return Verdict(slot=answer.slot, value=value, detail=detail)
     return Verdict(slot=answer.slot, value=None)
+
+
+def _own_role_or_decision(detail: dict[str, Any] | None, text: str) -> bool:
+    """Told in passing, authority is kept when it names the visitor's own role or says who
+    decides: someone's title alone ("our CFO would kill me if I went over", a chatty
+    budget answer) tells nothing about the visitor."""
+    return bool(detail and detail.get("role")) or says_who_decides(text)
 
 
 # A fact labelled with its question's word ("Budget: it depends on what you offer",
@@ -917,15 +927,21 @@ _SELF_BEFORE_ARTICLE = re.compile(
 
 
 def is_amount_period(message: str, text: str) -> bool:
-    """True when a timeline candidate is really the period of an amount in `message`."""
+    """True when a timeline candidate is really the period of an amount in `message`, or
+    of a count ("2 leads a month", "300 demo requests a month": a rate, not a deadline)."""
     said = text.strip()
     if _DURATION.match(said):
         return True
     at = _found_at(message, said)
     if at < 0 or not _SPEND_PERIOD.match(said):
         return False
-    before = message[max(0, at - 24) : at].rstrip()
-    return bool(_AMOUNT_BEFORE.search(before))
+    before = message[max(0, at - 40) : at].rstrip()
+    rate = _EVERY.match(said) and _COUNT_BEFORE.search(before)
+    return bool(_AMOUNT_BEFORE.search(before[-24:]) or rate)
+
+
+_EVERY = re.compile(r"(?:a|an|per|each|every)\s", re.IGNORECASE)
+_COUNT_BEFORE = re.compile(r"\d[\d.,]{0,8}(?:\s+[^\W\d_][\w-]{0,30}){1,3}$")
 
 
 # How long something takes ("our response time is 2 days", "under 5 minutes"), not by

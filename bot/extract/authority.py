@@ -237,6 +237,13 @@ _SOMEONES_TITLE = re.compile(
 )
 
 
+def says_who_decides(text: str) -> bool:
+    """Whether the words say who decides ("I sign off", "my boss approves", "not my call"),
+    rather than only naming someone's title ("our CFO would kill me")."""
+    norm = _SOMEONES_TITLE.sub(r"\1 the ", fix_typos(normalize(text.strip()), _VOCABULARY))
+    return any(tables().phrases[level].search(norm) for level in _LEVELS)
+
+
 def parse_authority(text: str) -> Authority | None:
     """Read an authority answer. None when the text says nothing about authority."""
     raw = text.strip()

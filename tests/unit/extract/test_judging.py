@@ -469,3 +469,24 @@ def test_a_start_told_in_passing_is_the_timeline(message: str, said: str) -> Non
 )
 def test_no_start_or_no_date_is_no_timeline(message: str) -> None:
     assert volunteered_timeline(message) is None
+
+
+@pytest.mark.parametrize("span", ["CFO", "our CFO", None])
+def test_someones_title_in_passing_tells_no_authority(span: str | None) -> None:
+    """A chatty budget answer names the CFO: nothing about who the visitor is or decides."""
+    message = "Well our CFO would kill me if I went over, so $12,000 one-off."
+    entities = [("role", span)] if span else []
+    assert judge("authority", message, entities=entities).value is None
+
+
+def test_who_decides_in_passing_is_kept() -> None:
+    message = "budget is 5k, my boss approves anything over that"
+    assert judge("authority", message).detail["level"] == "influencer"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["problem is no real need, we get like 2 leads a month", "we get 300 demo requests a month"],
+)
+def test_a_count_per_month_is_a_rate_not_a_timeline(message: str) -> None:
+    assert judge("timeline", message, entities=[("timeline", "a month")]).value is None

@@ -150,6 +150,7 @@ def test_vague(text: str, summary: str) -> None:
         # the need as a noun denied, and no volume for a lead tool to serve
         "honestly we don't see a real need for it",
         "no real need, maybe two enquiries a month",
+        "problem is no real need, we get like 2 leads a month",
         "we hardly get any web enquiries",
     ],
 )
