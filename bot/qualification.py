@@ -793,13 +793,22 @@ _TIMELINE_LEAD_IN = re.compile(
 )
 
 
+# A time counted from the span's "now": "[a year from ]now", "[3 months from ]today".
+_COUNTED_FROM = re.compile(
+    r"\b(?:a|an|one|two|three|four|five|six|\d{1,2})\s+(?:days?|weeks?|fortnights?|months?"
+    r"|years?)\s+from\s+$",
+    re.IGNORECASE,
+)
+
+
 def _fuller_timeline(answer: Answer, detail: dict[str, Any] | None) -> dict[str, Any] | None:
     """The asked timeline read with the words right before DIET's span when they move its
-    point in time ("by the end of" + "next year")."""
+    point in time ("by the end of" + "next year", "a year from" + "now")."""
     at = _found_at(answer.message, answer.text.strip())
     if not detail or at <= 0:
         return detail
-    lead_in = _TIMELINE_LEAD_IN.search(answer.message[max(0, at - 40) : at])
+    before = answer.message[max(0, at - 40) : at]
+    lead_in = _TIMELINE_LEAD_IN.search(before) or _COUNTED_FROM.search(before)
     if not lead_in:
         return detail
     fuller = parse_timeline(lead_in.group(0) + answer.text.strip(), answer.today)
@@ -839,7 +848,9 @@ _DURATION = re.compile(
 )
 _AMOUNT_BEFORE = re.compile(
     r"(?:\d(?:[\d.,']{0,12}\d)?\s?(?:k|m|mm|bn|grand|thousand|million|[$€£])?|[$€£]"
-    r"|dollars|euros|pounds|bucks|quid|usd|eur|gbp|chf)"
+    r"|dollars|euros|pounds|bucks|quid|usd|eur|gbp|chf|francs|rupees|yen|rand|krona|kronor"
+    r"|krone|kroner|reais|pesos|inr|jpy|aud|cad|sek|nok|dkk|zar|brl|sgd|nzd|mxn|grand"
+    r"|thousand|lakhs?|crores?)"
     r"\s{0,3}(?:budget\s{1,3}|total\s{1,3}|in\s+total\s{1,3}|max\s{1,3})?$",
     re.IGNORECASE,
 )
@@ -936,11 +947,13 @@ def is_amount_period(message: str, text: str) -> bool:
     if at < 0 or not _SPEND_PERIOD.match(said):
         return False
     before = message[max(0, at - 40) : at].rstrip()
-    rate = _EVERY.match(said) and _COUNT_BEFORE.search(before)
-    return bool(_AMOUNT_BEFORE.search(before[-24:]) or rate)
+    every = _EVERY.match(said) or _EVERY_BEFORE.search(before)
+    counted = _COUNT_BEFORE.search(_EVERY_BEFORE.sub("", before).rstrip())
+    return bool(_AMOUNT_BEFORE.search(before[-24:]) or (every and counted))
 
 
 _EVERY = re.compile(r"(?:a|an|per|each|every)\s", re.IGNORECASE)
+_EVERY_BEFORE = re.compile(r"\s(?:a|an|per|each|every)$", re.IGNORECASE)
 _COUNT_BEFORE = re.compile(r"\d[\d.,]{0,8}(?:\s+[^\W\d_][\w-]{0,30}){1,3}$")
 
 
@@ -973,6 +986,13 @@ _PAST_OR_AWAY = re.compile(
 _CLAUSE_START = re.compile(r".*(?:[.!?;:,]|\s[-–—]|\bbut\b|\band\b)", re.IGNORECASE | re.DOTALL)
 
 
+# "nothing urgent", "not soon", "no rush now": DIET's span holds the time word only.
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:not|no|nothing|isn't|aren't|never)\s+(?:very\s+|that\s+|super\s+|so\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def not_a_deadline(message: str, text: str) -> bool:
     """True when a timeline found in passing is a duration of something else, or when
     something else happened or happens."""
@@ -984,7 +1004,7 @@ def not_a_deadline(message: str, text: str) -> bool:
         return False
     before = message[max(0, at - 60) : at]
     clause = before[m.end() :] if (m := _CLAUSE_START.match(before)) else before
-    if _PAST_OR_AWAY.search(clause):
+    if _PAST_OR_AWAY.search(clause) or _NEGATED_BEFORE.search(before):
         return True
     if not _TAKES_DAYS.match(said):
         return False

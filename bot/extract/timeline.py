@@ -186,6 +186,7 @@ UNIT_MONTHS: dict[str, float] = {
     "day": 1 / DAYS_PER_MONTH,
     "week": 7 / DAYS_PER_MONTH,
     "wk": 7 / DAYS_PER_MONTH,
+    "fortnight": 14 / DAYS_PER_MONTH,
     "month": 1.0,
     "mo": 1.0,
     "mth": 1.0,
@@ -219,7 +220,7 @@ def _alt(words: Iterable[str]) -> str:
 
 
 _COUNT = rf"\d+(?:[.,]\d+)?|{WORD_NUMBER}|{_alt(VAGUE_COUNTS)}"
-_UNIT = r"(?P<unit>days?|weeks?|wks?|months?|mos?|mths?|quarters?|years?|yrs?)"
+_UNIT = r"(?P<unit>days?|weeks?|wks?|fortnights?|months?|mos?|mths?|quarters?|years?|yrs?)"
 DURATION = re.compile(
     rf"(?<![\w.])(?P<n1>{_COUNT})(?:\s*(?:-|to|or)\s*(?P<n2>{_COUNT}))?\s*{_UNIT}\b"
     rf"(?P<half>\s+and\s+a\s+half)?"

@@ -490,3 +490,28 @@ def test_who_decides_in_passing_is_kept() -> None:
 )
 def test_a_count_per_month_is_a_rate_not_a_timeline(message: str) -> None:
     assert judge("timeline", message, entities=[("timeline", "a month")]).value is None
+
+
+@pytest.mark.parametrize(
+    ("message", "span"),
+    [
+        ("we get like 2 leads a month", "month"),
+        ("the number on the table is 2,000 Swiss francs a month.", "a month"),
+        ("Budget 500,000 yen a year.", "a year"),
+        ("so two hundred thousand rupees a month, more or less.", "a month"),
+        ("comparing a few chatbot vendors, nothing urgent", "urgent"),
+    ],
+)
+def test_a_period_of_money_or_a_count_or_a_negated_hurry_is_no_timeline(
+    message: str, span: str
+) -> None:
+    assert judge("timeline", message, entities=[("timeline", span)]).value is None
+
+
+def test_an_asked_timeline_counted_from_now_is_read_with_its_count() -> None:
+    """DIET tagged only 'now' of 'a year from now': not ASAP but twelve months."""
+    verdict = judge(
+        "timeline", "i thnk a year from now", entities=[("timeline", "now")], requested=True
+    )
+    assert verdict.detail is not None
+    assert verdict.detail["months"] == 12.0

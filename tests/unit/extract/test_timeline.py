@@ -140,6 +140,8 @@ DATES = [
     ("we'd like to have something live by Q2 if possible", 7.3),
     ("Ideally within 6 months, budget allowing", 6.0),
     ("no rush, sometime next year", 7.3),
+    ("in a fortnight", 0.5),
+    ("two fortnights from now", 0.9),
     ("not sure, probably in 3 months", 3.0),
     ("depends, maybe next quarter", 2.7),
 ]
