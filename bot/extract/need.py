@@ -66,7 +66,8 @@ NEED_DENIED = re.compile(
     # the need as a noun, denied: "we don't have a need", "no real need, ..."
     r"|(?<![\w'])(?:don't|doesn't|do\s+not|not)\s+(?:\w+\s+){0,1}?(?:have|see|feel)\s+"
     r"(?:a|any|an\s+\w+|much|the)\s+(?:\w+\s+)?need(?![\w'])"
-    r"|(?:^(?:(?:well|honestly|tbh|so|ok|um)[\s,]+)?|^[\w\s]{0,20}\bis\s+|[,;:]\s*)"
+    # after a short lead-in at most ("umm", "I'd say", "tl;dr", "problem is")
+    r"|(?:^(?:\S{1,12}[\s,]+){0,4}|[,;:]\s*)"
     r"no\s+(?:real|actual|particular|big|urgent|"
     r"specific|immediate)?\s*needs?(?!\s+(?:for|to)\b)(?![\w'])"
     # no volume for a lead tool to serve: "we don't really get inbound leads"
@@ -259,6 +260,23 @@ GOAL_OR_PAIN = phrase_regex(
         "before anyone",
         "nobody answers",
         "no one answers",
+        # time eaten, and leads that are not buyers
+        "eat up",
+        "eats up",
+        "take up",
+        "takes up",
+        "whole day",
+        "all day",
+        "half of them",
+        "most of them",
+        "competitors",
+        "spam",
+        "junk",
+        "unqualified",
+        "time wasters",
+        "time-wasters",
+        "tire kickers",
+        "tire-kickers",
         "we need",
         "i need",
         "right away",
@@ -713,7 +731,8 @@ _EMPTY_WORDS = word_set(
 # helps?") and is a need.
 _QUESTION = re.compile(
     r"^(?:how|what|what's|whats|which|why|where|when|who)\b"
-    r"|^(?:is|are|does|do|can|could|will|would)\s+(?:you|it|this|that|there|i|we|leadbot|your)\b"
+    r"|^(?:is|are|does|do|can|could|will|would)\s+(?:you|it|this|that|there|i|we|leadbot|your"
+    r"|anyone|anybody|someone|somebody|he|she|they)\b"
 )
 
 

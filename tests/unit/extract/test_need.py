@@ -151,6 +151,8 @@ def test_vague(text: str, summary: str) -> None:
         "honestly we don't see a real need for it",
         "no real need, maybe two enquiries a month",
         "problem is no real need, we get like 2 leads a month",
+        "umm no real need, we get like 2 leads a month i guess",
+        "I'd say no real need, we get like 2 leads a month.",
         "we hardly get any web enquiries",
     ],
 )
@@ -200,11 +202,29 @@ def test_a_dodge_alone_tells_no_need(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["how does the scoring work", "What's the price?", "is this a chatbot for my own website?"],
+    [
+        "how does the scoring work",
+        "What's the price?",
+        "is this a chatbot for my own website?",
+        "is anyone from your team online?",
+    ],
 )
 def test_a_question_to_us_is_no_need(text: str) -> None:
     """The FAQ answers it, then the need is asked again."""
     assert assess_need(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we get 300 demo requests a month and half of them are students or competitors",
+        "we're a law firm and intake calls eat up our paralegals' whole day",
+    ],
+)
+def test_time_eaten_and_leads_that_are_not_buyers_are_concrete_pains(text: str) -> None:
+    need = assess_need(text)
+    assert need is not None
+    assert need.level == "concrete"
 
 
 def test_a_question_naming_a_goal_is_a_need() -> None:
