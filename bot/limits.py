@@ -22,8 +22,11 @@ DEFAULT_MAX_MESSAGE_CHARS = 2000
 # cost is per token (spaCy, the featurizers, DIET, whose attention grows with their square),
 # and 2,000 characters hold from ~400 tokens of prose to 2,000 of "!!!": measured at the cap,
 # 1.2 s for the densest text held Rasa's one event loop. A paragraph of prose is ~400 tokens.
+# At 256 a 2,000-character paragraph took 204 ms (`scripts/bench.sh --long-messages-only`),
+# over the 200 ms target; 192 tokens are still some 900 characters of prose, more than any
+# answer the bot asks for, and the normalizers read the whole answer anyway.
 MAX_MESSAGE_TOKENS_ENV = "LEADBOT_MAX_MESSAGE_TOKENS"
-DEFAULT_MAX_MESSAGE_TOKENS = 256
+DEFAULT_MAX_MESSAGE_TOKENS = 192
 
 # What counts as a token here: what spaCy makes one of, about. A run of word characters,
 # any other non-space character, and white space other than one plain space (spaCy keeps
