@@ -78,7 +78,7 @@ class ValidateQualificationForm(FormValidationAction):
                 visitor.text,
                 message=visitor.text,
                 intent=visitor.intent,
-                mentions=[mention(e) for e in visitor.entities],
+                mentions=[mention(e, visitor.text) for e in visitor.entities],
                 requested=True,
                 today=datetime.now(timezone.utc).date(),
             )
@@ -139,7 +139,9 @@ class ValidateQualificationForm(FormValidationAction):
             if not set(tracker.slots_to_validate()) & set(self.domain_slots(domain)):
                 return {}  # nothing of the form in this message (a digression, or none)
             visitor = last_visitor_message(tracker)
-            need = volunteered_need(visitor.text, [mention(e) for e in visitor.entities])
+            need = volunteered_need(
+                visitor.text, [mention(e, visitor.text) for e in visitor.entities]
+            )
             return {"need": need} if need else {}
         except Exception:
             logger.exception("reading a volunteered need failed")
@@ -220,7 +222,7 @@ class ValidateQualificationForm(FormValidationAction):
             _as_text(value),
             message=visitor.text,
             intent=visitor.intent,
-            mentions=[mention(e) for e in visitor.entities],
+            mentions=[mention(e, visitor.text) for e in visitor.entities],
             requested=requested,
             today=datetime.now(timezone.utc).date(),
             failed_attempts=int(attempts.get(slot, 0)),
@@ -299,14 +301,18 @@ def _right_after_the_visitor(tracker: Tracker, form: str) -> bool:
     )
 
 
-def mention(entity: dict[str, Any]) -> Mention:
+def mention(entity: dict[str, Any], text: str = "") -> Mention:
+    """An entity as the visitor typed it: DIET reads a lower-cased copy of the message
+    (config.yml), so its value is "café lumière" where the visitor wrote "Café Lumière",
+    and the case is what tells a company or a name from other words."""
     start, end = entity.get("start"), entity.get("end")
-    return Mention(
-        kind=str(entity.get("entity")),
-        value=str(entity.get("value")),
-        start=start if isinstance(start, int) else None,
-        end=end if isinstance(end, int) else None,
-    )
+    start = start if isinstance(start, int) else None
+    end = end if isinstance(end, int) else None
+    value = str(entity.get("value"))
+    if start is not None and end is not None and 0 <= start < end <= len(text):
+        typed = text[start:end]
+        value = typed if typed.lower() == value.lower() else value
+    return Mention(kind=str(entity.get("entity")), value=value, start=start, end=end)
 
 
 def _as_text(value: Any) -> str:

@@ -72,7 +72,7 @@ def _told_without_entities(tracker: Tracker, candidates: dict[str, Any]) -> dict
     buy in about nine months"). Kept, so they are never asked."""
     visitor = last_visitor_message(tracker)
     told: dict[str, Any] = {}
-    if need := volunteered_need(visitor.text, [mention(e) for e in visitor.entities]):
+    if need := volunteered_need(visitor.text, [mention(e, visitor.text) for e in visitor.entities]):
         told["need"] = need
     if authority := volunteered_authority(visitor.text):
         told["authority"] = authority

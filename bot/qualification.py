@@ -240,6 +240,16 @@ def build_answer(
     )
 
 
+def _looks_like_a_fact(message: str, mention: Mention) -> bool:
+    """A span that may hold another fact (a figure, a name, several words), not one
+    lower-case word DIET tagged in passing ("n't", "leads", "first" inside "our sales team
+    can't tell which website leads are worth calling first"): cutting those out of the
+    need leaves words that no longer say it."""
+    spans = _spans([mention])
+    typed = message[spans[0][0] : spans[0][1]] if spans else mention.value
+    return bool(re.search(r"[\d$€£¥₹@A-Z]|\S\s+\S", typed))
+
+
 def volunteered_need(message: str, mentions: Sequence[Mention]) -> str | None:
     """The need told in passing ("Hi, I'm Sam from Acme, we lose leads at night, budget
     10k"): the clauses of the message, without the other facts' words, that name a
@@ -247,7 +257,8 @@ def volunteered_need(message: str, mentions: Sequence[Mention]) -> str | None:
     good"); else a vague one introduced as the need ("our situation: ...", "looking for
     ..."). Any other remark is not taken: the need question will ask."""
     kinds = {k for slot_kinds in SLOT_ENTITIES.values() for k in slot_kinds}
-    rest = _without_spans(message, [m for m in mentions if m.kind in kinds])
+    facts = [m for m in mentions if m.kind in kinds and _looks_like_a_fact(message, m)]
+    rest = _without_spans(message, facts)
     found: dict[str, list[str]] = {"concrete": [], "none": [], "vague": []}
     for said in re.split(r"(?<=[.!?;])\s+|[.!;]+$", rest):
         if said.rstrip().endswith("?"):

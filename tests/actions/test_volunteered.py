@@ -202,3 +202,22 @@ async def test_a_start_told_in_passing_without_an_entity_is_the_timeline(domain)
     )
     assert slots["timeline"] == "in 3 monts"
     assert slots["timeline_detail"]["months"] == 3.0
+
+
+async def test_an_entity_keeps_the_case_the_visitor_typed(domain) -> None:
+    """DIET reads a lower-cased copy of the message: its value 'café lumière' is the
+    visitor's 'Café Lumière', which reads as a company where the lower case would not."""
+    text = (
+        "We're Café Lumière. our sales team can't tell which website leads are worth calling first."
+    )
+    slots = await judged(
+        domain,
+        text=text,
+        form=None,
+        entities=[("company", "Café Lumière"), ("timeline", "n't"), ("role", "leads")],
+        candidates={"company": "café lumière"},
+        lower_case_values=True,
+    )
+    assert slots["company"] == "Café Lumière"
+    # the lower-case words DIET tagged inside the need are not cut out of it
+    assert slots["need"] == "our sales team can't tell which website leads are worth calling first"

@@ -20,9 +20,12 @@ def make_tracker(
     metadata: dict[str, Any] | None = None,
     entities: list[tuple[str, str]] | None = None,
     confidence: float = 0.95,
+    lower_case_values: bool = False,
 ) -> Tracker:
     """A tracker whose latest user message is `text`, followed by the SlotSet events of
-    `candidates` (what action_extract_slots proposed), as in a real form turn."""
+    `candidates` (what action_extract_slots proposed), as in a real form turn.
+    `lower_case_values`: entity values lower-cased, as DIET gives them (it reads a
+    lower-cased copy of the message)."""
     slot_values: dict[str, Any] = {"requested_slot": requested_slot, **(slots or {})}
     events: list[dict[str, Any]] = [{"event": "action", "name": "action_listen"}]
     for name, value in (slots or {}).items():
@@ -31,7 +34,7 @@ def make_tracker(
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": confidence},
-        "entities": [_entity(text, e, v) for e, v in entities or []],
+        "entities": [_entity(text, e, v, lower_case_values) for e, v in entities or []],
         "metadata": metadata or {},
     }
     events.append({"event": "user", "text": text, "parse_data": latest, "metadata": metadata or {}})
@@ -54,10 +57,10 @@ def responses(dispatcher: CollectingDispatcher) -> list[str | None]:
     return [m.get("response") for m in dispatcher.messages]
 
 
-def _entity(text: str, entity: str, value: str) -> dict[str, Any]:
+def _entity(text: str, entity: str, value: str, lower: bool = False) -> dict[str, Any]:
     """An entity as DIET reports it, with its character span when `value` is in `text`."""
     start = text.find(value)
-    found: dict[str, Any] = {"entity": entity, "value": value}
+    found: dict[str, Any] = {"entity": entity, "value": value.lower() if lower else value}
     if start >= 0:
         found.update(start=start, end=start + len(value))
     return found
