@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.qualification import ValidateQualificationForm, mention, without_echoes
-from actions.tracker_tools import last_visitor_message
+from actions.tracker_tools import last_visitor_message, previous_slot_value
 from bot.qualification import (
     FORM_SLOTS,
     introduced_names,
@@ -45,12 +45,24 @@ class ValidateVolunteeredFacts(ValidationAction):
             judge = ValidateQualificationForm()
             events: list[EventType] = []
             candidates = dict(tracker.slots_to_validate())
-            if not left_to_the_form and _tells_something(tracker):
-                candidates.update(_told_without_entities(tracker, candidates))
-            for slot, value in candidates.items():
+            told = (
+                _told_without_entities(tracker)
+                if not left_to_the_form and _tells_something(tracker)
+                else {}
+            )
+            for slot in [*candidates, *(s for s in told if s not in candidates)]:
                 if slot not in FORM_SLOTS or slot in left_to_the_form:
                     continue
-                judged = judge.judge_slot(slot, value, dispatcher, tracker, requested=False)
+                # DIET's candidate first; when it is refused ("about" tagged as the
+                # timeline of "looking to buy in about nine months"), the words told.
+                judged: dict[str, Any] = {}
+                for source in (candidates, told):
+                    if slot in source:
+                        judged = judge.judge_slot(
+                            slot, source[slot], dispatcher, tracker, requested=False
+                        )
+                        if judged.get(slot) is not None:
+                            break
                 events.extend(SlotSet(name, judged_value) for name, judged_value in judged.items())
             return without_echoes(events, tracker)
         except Exception:
@@ -65,7 +77,7 @@ def _tells_something(tracker: Tracker) -> bool:
     return last_visitor_message(tracker).intent in _TELLING_INTENTS
 
 
-def _told_without_entities(tracker: Tracker, candidates: dict[str, Any]) -> dict[str, Any]:
+def _told_without_entities(tracker: Tracker) -> dict[str, Any]:
     """Facts told before any question that DIET tagged no entity for: the need ("hi, just
     browsing"), who decides ("it's my company lol"), a name or company introduced as one
     ("I'm Paweł Wiśniewski", "we're Bell & Whistle"), when they want to start ("looking to
@@ -83,7 +95,7 @@ def _told_without_entities(tracker: Tracker, candidates: dict[str, Any]) -> dict
     return {
         slot: value
         for slot, value in told.items()
-        if slot not in candidates and tracker.get_slot(slot) is None
+        if previous_slot_value(tracker, slot) is None  # what was known before this message
     }
 
 

@@ -221,3 +221,19 @@ async def test_an_entity_keeps_the_case_the_visitor_typed(domain) -> None:
     assert slots["company"] == "Café Lumière"
     # the lower-case words DIET tagged inside the need are not cut out of it
     assert slots["need"] == "our sales team can't tell which website leads are worth calling first"
+
+
+async def test_a_refused_entity_yields_to_the_words_told(domain) -> None:
+    """DIET tagged 'about' as the timeline and 'sales' as the role: both are refused, and
+    the start and the deciding words told around them are kept, so neither is asked."""
+    text = "Hey, looking to buy in about nine months. sales director, and yes I sign."
+    slots = await judged(
+        domain,
+        text=text,
+        form=None,
+        entities=[("timeline", "about"), ("role", "sales")],
+        candidates={"timeline": "about", "authority": "sales"},
+    )
+    assert slots["timeline"] == "in about nine months"
+    assert slots["timeline_detail"]["months"] == 9.0
+    assert slots["authority_detail"]["decision_maker"] is True
