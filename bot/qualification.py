@@ -766,7 +766,7 @@ def _fuller_budget(answer: Answer, detail: dict[str, Any] | None) -> dict[str, A
     after = answer.message[at + len(span) :] if at >= 0 else ""
     cut_short = (
         _SPAN_CUT_SHORT.match(after)
-        or (_HYPHENATED_END.search(span) and _A_NOUN_NEXT.match(after))
+        or _qualifies_a_noun(answer.message, span)
         or only_qualifies_a_noun(span)
     )
     # DIET's span was part of a figure: the "5" of "5 lakh rupees", the "million" of
