@@ -3,6 +3,7 @@ in the app environment, where pytest runs). tests/unit/test_components.py runs t
 
     .venv/rasa/bin/python tests/rasa_env/check_components.py spacy
     .venv/rasa/bin/python tests/rasa_env/check_components.py selector MODEL.tar.gz
+    .venv/rasa/bin/python tests/rasa_env/check_components.py sure_intents
 
 Each prints "ok" last, or fails with an AssertionError saying what differs.
 """
@@ -95,10 +96,30 @@ def check_selector(model: Path) -> None:
         assert "faq" not in result.get("response_selector", {}), (text, result)
 
 
+def check_sure_intents() -> None:
+    """Restart below 80 % becomes nlu_fallback; at 80 % and above, and other intents at
+    any confidence, are left as they are."""
+    from rasa.shared.nlu.training_data.message import Message
+
+    from components.sure_intents import SureIntents
+
+    guard = SureIntents(SureIntents.get_default_config())
+
+    def after(name: str, confidence: float) -> str:
+        message = Message(data={"text": "x", "intent": {"name": name, "confidence": confidence}})
+        return str(guard.process([message])[0].get("intent")["name"])
+
+    assert after("restart", 0.61) == "nlu_fallback"
+    assert after("restart", 0.95) == "restart"
+    assert after("inform", 0.41) == "inform"
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "spacy":
         check_spacy()
+    elif command == "sure_intents":
+        check_sure_intents()
     elif command == "selector" and len(sys.argv) == 3:
         check_selector(Path(sys.argv[2]))
     else:

@@ -28,3 +28,8 @@ def test_the_response_selector_answers_faq_messages_only() -> None:
     if model is None:
         pytest.skip("no trained model: run `scripts/train.sh`")
     run_ok(CHECK, "selector", str(model))
+
+
+@needs_rasa_env
+def test_an_unsure_restart_is_not_understood_rather_than_wiping_the_answers() -> None:
+    run_ok(CHECK, "sure_intents")
