@@ -316,10 +316,14 @@ _YES_OR_NO = re.compile(r"^\W*(?:yes|yeah|yep|yup|no|nope|nah|sure|ok|okay)\b", 
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|i'd|me|my|mine|we|we're|our)\b", re.IGNORECASE)
 
 
+# The clauses of a message: its sentences, and the parts between commas.
+_CLAUSES = re.compile(r"(?<=[.!?;])\s+|,\s+")
+
+
 def volunteered_authority(message: str) -> str | None:
     """Who decides, told in passing without a title DIET could tag ("it's my company lol",
     "I have authority for this purchase"): the first clause that says it of the visitor."""
-    for clause in re.split(r"(?<=[.!?;])\s+|,\s+", message):
+    for clause in _CLAUSES.split(message):
         if not _FIRST_PERSON.search(clause) or _YES_OR_NO.match(clause):
             continue  # "nah we're good" answers another question
         found = parse_authority(clause)
@@ -672,7 +676,7 @@ _CLAUSE_GOES_ON = re.compile(r"\s+(?:and|but|so|because|as|though|although)\s+",
 def volunteered_timeline(message: str) -> str | None:
     """When the visitor wants to start, told in passing with its cue ("looking to buy in
     about nine months"): the words after the cue, when the timeline reader dates them."""
-    for clause in re.split(r"(?<=[.!?;])\s+|,\s+", message):
+    for clause in _CLAUSES.split(message):
         for cue in _STARTS.finditer(clause):
             after = _CLAUSE_GOES_ON.split(clause[cue.end() :], maxsplit=1)[0].strip(" .!")
             if not _WHEN_WORD.match(after) or len(after) > 60:

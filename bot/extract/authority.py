@@ -237,17 +237,23 @@ _SOMEONES_TITLE = re.compile(
 )
 
 
+def _normalized(text: str) -> str:
+    """The text as the tables read it: normalized, typos repaired, "her assistant" ->
+    "the assistant"."""
+    return _SOMEONES_TITLE.sub(r"\1 the ", fix_typos(normalize(text), _VOCABULARY))
+
+
 def says_who_decides(text: str) -> bool:
     """Whether the words say who decides ("I sign off", "my boss approves", "not my call"),
     rather than only naming someone's title ("our CFO would kill me")."""
-    norm = _SOMEONES_TITLE.sub(r"\1 the ", fix_typos(normalize(text.strip()), _VOCABULARY))
+    norm = _normalized(text.strip())
     return any(tables().phrases[level].search(norm) for level in _LEVELS)
 
 
 def parse_authority(text: str) -> Authority | None:
     """Read an authority answer. None when the text says nothing about authority."""
     raw = text.strip()
-    norm = _SOMEONES_TITLE.sub(r"\1 the ", fix_typos(normalize(raw), _VOCABULARY))
+    norm = _normalized(raw)
     t = tables()
     if is_noise(norm) and norm.strip(" .!") not in t.answers:
         return None
