@@ -1,7 +1,8 @@
 """The held-out NLU set (tests/nlu/test_nlu.yml) measures generalization only if none of
 its examples is a near copy of a training example (data/nlu/): otherwise `make eval`
 measures memory. Near copy: normalized edit distance below NEAR, on the text with entity
-annotations removed, lower case, single spaces.
+annotations removed, lower case, single spaces. The same holds for the simulator's held-out
+phrasings (tests/conversations/phrasings/heldout*/): they stay out of training for good.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[3]
 NEAR = 0.15
+HELD_OUT_PHRASINGS = ("heldout", "heldout2")
+# Shorter phrasings ("no thanks", "how much is it?") are everyday words that any training
+# set holds, written blind or not; from this length a near copy is a copy.
+MIN_PHRASING = 20
 _ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
 
 
@@ -94,5 +99,42 @@ def test_no_held_out_example_is_a_near_copy_of_a_training_example() -> None:
         for _, test in held_out
         for _, train in training()
         if normalized_distance(test, train) < NEAR
+    ]
+    assert copies == []
+
+
+def phrasing_texts(set_dir: Path) -> list[str]:
+    """The visitor's own words in a phrasing set: every value's text, opening and
+    digression (answer templates are frames around a value)."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, str):
+            found.append(node)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            if isinstance(node.get("text"), str):
+                found.append(node["text"])
+            else:
+                for value in node.values():
+                    walk(value)
+
+    for name in ("values.yml", "openings.yml", "digressions.yml"):
+        walk(yaml.safe_load((set_dir / name).read_text(encoding="utf-8")))
+    return [_plain(text) for text in found if "{" not in text]
+
+
+@pytest.mark.parametrize("name", HELD_OUT_PHRASINGS)
+def test_no_held_out_phrasing_is_in_the_training_data(name: str) -> None:
+    texts = phrasing_texts(ROOT / "tests" / "conversations" / "phrasings" / name)
+    assert len(texts) > 300
+    copies = [
+        (text, train)
+        for text in texts
+        if len(text) >= MIN_PHRASING
+        for _, train in training()
+        if normalized_distance(text, train) < NEAR
     ]
     assert copies == []
