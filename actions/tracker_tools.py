@@ -47,6 +47,24 @@ def previous_slot_value(tracker: Tracker, slot: str) -> Any:
     return None
 
 
+def judged_earlier_for_this_message(tracker: Tracker) -> dict[str, Any]:
+    """Slot values already set for the visitor's latest message before the candidates now
+    being validated: Rasa runs action_extract_slots a second time on the same message when
+    it activates a form, and this is what the first run judged."""
+    events = list(tracker.events)
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    if last_user < 0:
+        return {}
+    end = len(events)
+    while end > last_user + 1 and events[end - 1].get("event") == "slot":
+        end -= 1  # the trailing block: the candidates themselves
+    return {
+        str(e.get("name")): e.get("value")
+        for e in events[last_user + 1 : end]
+        if e.get("event") == "slot"
+    }
+
+
 def asks_so_far(tracker: Tracker, form: str) -> dict[str, int]:
     """How often the bot asked each form question in this conversation, from the bot
     messages' `utter_action` (utter_ask_<slot> or utter_ask_<form>_<slot>, which Rasa

@@ -21,7 +21,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.qualification import ValidateQualificationForm, mention, without_echoes
-from actions.tracker_tools import last_visitor_message, previous_slot_value
+from actions.tracker_tools import (
+    judged_earlier_for_this_message,
+    last_visitor_message,
+    previous_slot_value,
+)
 from bot.qualification import (
     FORM_SLOTS,
     introduced_names,
@@ -50,7 +54,16 @@ class ValidateVolunteeredFacts(ValidationAction):
                 if not left_to_the_form and _tells_something(tracker)
                 else {}
             )
+            earlier = judged_earlier_for_this_message(tracker)
             for slot in [*candidates, *(s for s in told if s not in candidates)]:
+                if slot in FORM_SLOTS and slot in earlier:
+                    # Rasa's second extraction of this message, at a form's activation:
+                    # the first judgement stands. DIET's raw candidate would replace it,
+                    # and the form, refusing it, would fall back to the value before the
+                    # message: "in about nine months" was lost and asked again.
+                    if slot in candidates:
+                        events.append(SlotSet(slot, earlier[slot]))
+                    continue
                 if slot not in FORM_SLOTS or slot in left_to_the_form:
                     continue
                 # DIET's candidate first; when it is refused ("about" tagged as the

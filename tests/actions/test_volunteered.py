@@ -237,3 +237,42 @@ async def test_a_refused_entity_yields_to_the_words_told(domain) -> None:
     assert slots["timeline"] == "in about nine months"
     assert slots["timeline_detail"]["months"] == 9.0
     assert slots["authority_detail"]["decision_maker"] is True
+
+
+async def test_a_form_activation_keeps_what_the_first_extraction_judged(domain) -> None:
+    """Rasa extracts slots from the same message again when it activates a form, this time
+    with the form active: DIET's raw candidates ('yes' as the timeline) must not replace
+    the facts judged the first time, or the form refuses them and the start is asked."""
+    text = "Hey, looking to buy in about nine months. sales director, and yes I sign."
+    tracker = make_tracker(
+        text=text,
+        form="qualification_form",
+        entities=[("timeline", "yes"), ("role", "sales director")],
+        candidates={
+            "timeline": "in about nine months",
+            "timeline_detail": {"raw": "in about nine months", "months": 9.0},
+            "authority": "sales director",
+            "budget": None,
+        },
+    )
+    tracker.events.append({"event": "user_featurization"})
+    for name, value in {"timeline": "yes", "authority": "sign", "budget": "about"}.items():
+        tracker.events.append({"event": "slot", "name": name, "value": value})
+        tracker.slots[name] = value
+    events = await ACTION.run(CollectingDispatcher(), tracker, domain)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots == {"timeline": "in about nine months", "authority": "sales director", "budget": None}
+
+
+async def test_a_form_turn_leaves_the_form_its_own_slots(domain) -> None:
+    """The first extraction of a message while the form is active: nothing was judged
+    before it, so the form's validator judges its slots and this action sets none."""
+    slots = await judged(
+        domain,
+        text="in about nine months",
+        form="qualification_form",
+        requested_slot="timeline",
+        entities=[("timeline", "in about nine months")],
+        candidates={"timeline": "in about nine months"},
+    )
+    assert "timeline" not in slots
