@@ -51,6 +51,7 @@ from bot.extract.email import address_spans
 from bot.extract.money import only_qualifies_a_noun, said_as_money
 from bot.extract.need import ADOPTION
 from bot.extract.proper_names import COMPANY, LEGAL_FORMS, PERSON, capitalized_runs
+from bot.extract.timeline import DURATION, PERIOD_OVER
 from bot.facts import Authority, Budget, Need, Timeline
 
 FORM_SLOTS: tuple[str, ...] = (
@@ -210,6 +211,7 @@ def build_answer(
         if name != slot and other_kinds
         for m in mentions
         if m.kind in other_kinds[:1]  # DIET's entity, not spaCy's
+        and _reads_as(name, m.value, today)
     ]
     if requested and message and (slot in MESSAGE_FIRST_SLOTS or _fragmented(slot, own)):
         text, alternatives = message, (candidate, *readings)
@@ -238,6 +240,18 @@ def build_answer(
         asks=asks,
         known=known,
     )
+
+
+def _reads_as(slot: str, text: str, today: date) -> bool:
+    """Whether another slot's normalizer reads a value from DIET's span: "3 years out"
+    tagged as a budget answers no budget, so the asked timeline is not "another answer"."""
+    if slot == "budget":
+        return parse_budget(text) is not None
+    if slot == "timeline":
+        return parse_timeline(text, today) is not None
+    if slot == "authority":
+        return parse_authority(text) is not None
+    return True
 
 
 def _looks_like_a_fact(message: str, mention: Mention) -> bool:
@@ -646,7 +660,7 @@ def labelled_facts(message: str) -> dict[str, str]:
     for slot, pattern in _LABELLED_FACT.items():
         for m in pattern.finditer(message):
             fact = m.group("fact").strip(" ,")
-            if _reads_as(slot, fact):
+            if _reads_as(slot, fact, date.today()):
                 found[slot] = fact
                 break
     return found
@@ -685,12 +699,6 @@ def volunteered_timeline(message: str) -> str | None:
             if found is not None and found.status == "date":
                 return after
     return None
-
-
-def _reads_as(slot: str, text: str) -> bool:
-    if slot == "budget":
-        return parse_budget(text) is not None
-    return parse_timeline(text, date.today()) is not None
 
 
 def _judge_asked(answer: Answer) -> Verdict:
@@ -808,12 +816,9 @@ _TIMELINE_LEAD_IN = re.compile(
 )
 
 
-# A time counted from the span's "now": "[a year from ]now", "[3 months from ]today".
-_COUNTED_FROM = re.compile(
-    r"\b(?:a|an|one|two|three|four|five|six|\d{1,2})\s+(?:days?|weeks?|fortnights?|months?"
-    r"|years?)\s+from\s+$",
-    re.IGNORECASE,
-)
+# A time counted from the span's "now": "[eighteen months from ]now", "[a year and a half
+# from ]today": any duration the timeline parser reads, then "from".
+_COUNTED_FROM = re.compile(rf"(?:{DURATION.pattern})\s+from\s+$", re.IGNORECASE)
 
 
 def _fuller_timeline(answer: Answer, detail: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -822,11 +827,14 @@ def _fuller_timeline(answer: Answer, detail: dict[str, Any] | None) -> dict[str,
     at = _found_at(answer.message, answer.text.strip())
     if not detail or at <= 0:
         return detail
+    span = answer.text.strip()
     before = answer.message[max(0, at - 40) : at]
     lead_in = _TIMELINE_LEAD_IN.search(before) or _COUNTED_FROM.search(before)
-    if not lead_in:
+    over = PERIOD_OVER.match(answer.message, at + len(span))
+    if not lead_in and not over:
         return detail
-    fuller = parse_timeline(lead_in.group(0) + answer.text.strip(), answer.today)
+    words = (lead_in.group(0) if lead_in else "") + span + (over.group(0) if over else "")
+    fuller = parse_timeline(words, answer.today)
     return fuller.to_slot() if fuller and fuller.status == detail.get("status") else detail
 
 

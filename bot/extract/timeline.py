@@ -136,7 +136,7 @@ TYPO_VOCABULARY = NUMBER_VOCABULARY | frozenset(
 )
 
 ASAP = re.compile(
-    r"\basap\b|\ba\.s\.a\.p\b|\bas\s+(?:soon|fast|quickly)\s+as\s+(?:possible|we\s+can)\b"
+    r"\basap\b|\ba\.s\.a\.p\b|\bas\s+(?:soon|fast|quickly)\s+as\s+(?:[a-z]+ly\s+)?(?:possible|we\s+can)\b"
     r"|\bright\s+away\b|\bimmediate(?:ly)?\b|\burgent(?:ly)?\b|\byesterday\b|\btoday\b"
     r"|\btonight\b|\btomorrow\b|\bthis\s+week\b|\bend\s+of\s+(?:the\s+|this\s+)?week\b"
     r"|\bstraight\s+away\b|\bat\s+once\b|\bpronto\b|\boverdue\b|\balready\s+late\b"
@@ -319,12 +319,18 @@ def _point(
     return end
 
 
+# Said right after a period: the period's last day.
+PERIOD_OVER = re.compile(r"\s*(?:is|'s)\s+(?:out|over|done|through|finished)\b|\s+ends\b")
+
+
 def _qualifier(m: re.Match[str], norm: str) -> str | None:
     """The said qualifier ("mid", "end of"...); "before X" means X's first day."""
     groups = m.groupdict()
     if groups.get("q"):
         return groups["q"]
     prefix = norm[: m.start()] + (groups.get("prep") or groups.get("by") or "")
+    if PERIOD_OVER.match(norm, m.end()):
+        return "end"  # "before January is out", "until the summer is over"
     if re.search(r"\bbefore\s*$", prefix):
         return "start"
     if re.search(
@@ -566,12 +572,18 @@ def _explicit_date(norm: str, today: dt.date) -> float | None:
 
 _NEGATED = re.compile(r"\b(?:not|no|nothing|isn't|aren't|never)\s+(?:very\s+|that\s+|super\s+)?$")
 _NOT_ASAP_NOW = re.compile(r"\b(?:for|until|till|from|than)\s+$")
+# "a year from today" counts from today; "starting from today" is today.
+_COUNTED_FROM_TODAY = re.compile(r"\b(?:days?|weeks?|fortnights?|months?|years?|half)\s+from\s+$")
 
 
 def _asap(norm: str, today: dt.date) -> float | None:
     for m in ASAP.finditer(norm):
         before = norm[max(0, m.start() - 30) : m.start()]
-        if _NEGATED.search(before) or (m.group(0) == "now" and _NOT_ASAP_NOW.search(before)):
+        if (
+            _NEGATED.search(before)
+            or (m.group(0) == "now" and _NOT_ASAP_NOW.search(before))
+            or (m.group(0) == "today" and _COUNTED_FROM_TODAY.search(before))
+        ):
             continue
         return 0.0
     return None

@@ -508,10 +508,28 @@ def test_a_period_of_money_or_a_count_or_a_negated_hurry_is_no_timeline(
     assert judge("timeline", message, entities=[("timeline", span)]).value is None
 
 
-def test_an_asked_timeline_counted_from_now_is_read_with_its_count() -> None:
-    """DIET tagged only 'now' of 'a year from now': not ASAP but twelve months."""
-    verdict = judge(
-        "timeline", "i thnk a year from now", entities=[("timeline", "now")], requested=True
-    )
+@pytest.mark.parametrize(
+    ("message", "span", "months"),
+    [
+        ("i thnk a year from now", "now", 12.0),
+        ("We hope to go live eighteen months from now.", "now.", 18.0),
+        ("a year and a half from today", "today", 18.0),
+        ("We plan to get started before January is out.", "before January", 2.0),
+    ],
+)
+def test_an_asked_timeline_is_read_with_the_words_that_move_its_point(
+    message: str, span: str, months: float
+) -> None:
+    """DIET tagged only 'now' of 'a year from now' (not ASAP but twelve months), or cut
+    'is out' from 'before January is out' (January's last day, not its first)."""
+    verdict = judge("timeline", message, entities=[("timeline", span)], requested=True)
     assert verdict.detail is not None
-    assert verdict.detail["months"] == 12.0
+    assert verdict.detail["months"] == months
+
+
+def test_another_slots_entity_its_normalizer_cannot_read_is_no_other_answer() -> None:
+    """'3 years out', asked for the timeline, tagged as a budget: no budget is read from
+    it, so it is the timeline's answer, not an answer to another question."""
+    verdict = judge("timeline", "3 years out", entities=[("budget", "3 years out")], requested=True)
+    assert verdict.detail is not None
+    assert verdict.detail["months"] == 36.0

@@ -142,6 +142,12 @@ DATES = [
     ("no rush, sometime next year", 7.3),
     ("in a fortnight", 0.5),
     ("two fortnights from now", 0.9),
+    # counted from today; a period's end said after it; an adverb in "as soon as possible"
+    ("a year and a half from today", 18.0),
+    ("starting from today", 0.0),
+    ("before January is out", 2.3),
+    ("until the summer is over", 9.3),
+    ("as soon as humanly possible", 0.0),
     ("not sure, probably in 3 months", 3.0),
     ("depends, maybe next quarter", 2.7),
 ]
