@@ -49,7 +49,7 @@ from bot.extract._text import normalize
 from bot.extract.authority import says_who_decides
 from bot.extract.email import address_spans
 from bot.extract.money import only_qualifies_a_noun, said_as_money
-from bot.extract.need import ADOPTION
+from bot.extract.need import ADOPTION, names_a_goal_or_pain
 from bot.extract.proper_names import COMPANY, LEGAL_FORMS, PERSON, capitalized_runs
 from bot.extract.timeline import DURATION, PERIOD_OVER
 from bot.facts import Authority, Budget, Need, Timeline
@@ -281,6 +281,8 @@ def volunteered_need(message: str, mentions: Sequence[Mention]) -> str | None:
         need = assess_need(clause) if clause else None
         if need is None or need.level not in found:
             continue
+        if need.level == "concrete" and not names_a_goal_or_pain(clause):
+            continue  # many words and figures, but nothing to get done
         if need.level == "vague" and (
             not _NEED_CUE.search(clause)
             or ADOPTION.search(normalize(clause))
@@ -617,6 +619,14 @@ def _judge_volunteered(answer: Answer) -> Verdict:
             continue
         if answer.slot == "name" and not named_as_a_person(answer.message, text):
             continue
+        if answer.slot == "need" and text.strip() == answer.message.strip():
+            # The whole message (Rasa's from_text mapping for describe_need): only what
+            # volunteered_need would take from it, never a question to us ("does the
+            # widget slow down my site?") or a request to talk to sales.
+            told = volunteered_need(answer.residual or answer.message, [])
+            if told is None:
+                continue
+            text = told
         value, detail, _, _ = _parse(dataclasses.replace(answer, text=text))
         if answer.slot == "authority" and not _own_role_or_decision(detail, text):
             continue

@@ -612,11 +612,13 @@ ADOPTION = re.compile(
     r"(?<![\w'])(?:(?:want|wants|need|needs|looking|hoping|planning|plan|like|keen|ready|"
     r"trying|going)\s+to\s+)"
     r"(?:get\s+going|get\s+started|start(?:\s+using)?|begin|try(?:\s+out)?|test|buy|"
-    r"purchase|sign\s+up|go\s+ahead|move\s+forward|get\s+in\s+touch|talk|chat|see\s+a\s+demo|"
-    r"get\s+a\s+demo|get\s+a\s+quote|use)"
+    r"purchase|sign\s+up|go\s+ahead|move\s+forward|get\s+in\s+touch|talk|chat|speak|"
+    r"see\s+a\s+demo|get\s+a\s+demo|get\s+a\s+quote|use)"
     r"(?:\s+(?:it|this|that|one|leadbot|you|your\s+(?:product|tool|bot|service)|out|now|soon|"
-    r"asap|with\s+you|for\s+(?:our|my)\s+(?:company|team|business|firm)|for\s+us))*"
-    r"(?=[\s.,;:!?]*(?:$|,|\.|please|in\s|by\s|within|next|this|budget))"
+    r"asap|with\s+you|for\s+(?:our|my)\s+(?:company|team|business|firm)|for\s+us|"
+    r"(?:to|with)\s+(?:(?:your|the|a|an|some|one\s+of\s+your)\s+)?(?:sales(?:\s+team)?|team|"
+    r"reps?|people|person|someone|somebody|human|expert)))*"
+    r"(?=[\s.,;:!?]*(?:$|,|\.|please|in\s|by\s|within|next|this|budget|about\s))"
     r"|(?<![\w'])(?:looking|searching)\s+for\s+(?:a|an|some)\s+(?:tool|solution|product|"
     r"platform|chat\s*bot|bot|software|vendor)(?:\s+for(?:\s+(?:our|my)\s+\w+)?)?[\s.,;:!?]*$"
 )
@@ -746,6 +748,14 @@ def _dodges(norm: str) -> bool:
 
 def _asks_us(norm: str) -> bool:
     return bool(_QUESTION.search(norm)) and not GOAL_OR_PAIN.search(norm)
+
+
+def names_a_goal_or_pain(text: str) -> bool:
+    """Whether the words name something to get done or a pain, once wanting the product
+    itself is cut out: what makes a need told in passing a need, however many words or
+    figures are around it ("we're bootstrapped, not for another two years" names none)."""
+    norm = ADOPTION.sub(" ", normalize(text))
+    return _goal_count(norm) > 0 or bool(UNKNOWING_PAIN.search(norm))
 
 
 def assess_need(text: str) -> Need | None:

@@ -134,6 +134,25 @@ async def test_wanting_the_product_is_no_need(domain) -> None:
         assert "need" not in slots, text
 
 
+async def test_asking_for_sales_about_something_is_no_need(domain) -> None:
+    for text in (
+        "I want to talk to your sales team about a rollout",
+        "I'd like to speak with someone about pricing",
+    ):
+        slots = await judged(domain, text=text, intent="request_sales", form=None)
+        assert "need" not in slots, text
+
+
+async def test_a_question_read_as_a_need_is_no_need(domain) -> None:
+    """Rasa's from_text mapping fills the need with a whole describe_need message: a
+    question to us is not a need told, whatever pain word it holds."""
+    text = "does the widget slow down my site?"
+    slots = await judged(
+        domain, text=text, intent="describe_need", form=None, candidates={"need": text}
+    )
+    assert slots.get("need") is None
+
+
 async def test_no_thanks_to_an_offer_is_no_need(domain) -> None:
     slots = await judged(domain, text="no need, thanks", intent="deny", form=None)
     assert "need" not in slots
@@ -261,7 +280,11 @@ async def test_a_form_activation_keeps_what_the_first_extraction_judged(domain) 
         tracker.slots[name] = value
     events = await ACTION.run(CollectingDispatcher(), tracker, domain)
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-    assert slots == {"timeline": "in about nine months", "authority": "sales director", "budget": None}
+    assert slots == {
+        "timeline": "in about nine months",
+        "authority": "sales director",
+        "budget": None,
+    }
 
 
 async def test_a_form_turn_leaves_the_form_its_own_slots(domain) -> None:

@@ -15,6 +15,7 @@ from bot.qualification import (
     give_up,
     is_amount_period,
     judge_answer,
+    volunteered_need,
     volunteered_timeline,
 )
 
@@ -533,3 +534,11 @@ def test_another_slots_entity_its_normalizer_cannot_read_is_no_other_answer() ->
     verdict = judge("timeline", "3 years out", entities=[("budget", "3 years out")], requested=True)
     assert verdict.detail is not None
     assert verdict.detail["months"] == 36.0
+
+
+def test_a_need_told_in_passing_names_a_goal_or_pain() -> None:
+    """Many words and figures ("£0", "two years") made a clause concrete; told in passing,
+    a need must name something to get done or a pain."""
+    told = "looking for a demo. acme gmbh, €0, we're self-funded, not for another 18 months"
+    assert volunteered_need(told, []) is None
+    assert volunteered_need("hi, we lose leads at night, budget 10k", []) is not None
