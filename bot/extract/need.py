@@ -68,8 +68,15 @@ NEED_DENIED = re.compile(
     r"(?:a|any|an\s+\w+|much|the)\s+(?:\w+\s+)?need(?![\w'])"
     # after a short lead-in at most ("umm", "I'd say", "tl;dr", "problem is")
     r"|(?:^(?:\S{1,12}[\s,]+){0,4}|[,;:]\s*)"
-    r"no\s+(?:real|actual|particular|big|urgent|"
-    r"specific|immediate)?\s*needs?(?!\s+(?:for|to)\b)(?![\w'])"
+    r"no\s+(?:(?:real|actual|particular|big|urgent|specific|immediate|business|pressing)\s+)?"
+    r"needs?(?!\s+(?:for|to)\b)(?![\w'])"
+    # a problem denied with its adjective ("no particular problem"; a bare "no problem" is
+    # often only politeness: "no problem, we lose leads at night though")
+    r"|(?:^(?:\S{1,12}[\s,]+){0,4}|[,;:]\s*)"
+    r"no\s+(?:real|actual|particular|big|urgent|specific|immediate|business|pressing)\s+"
+    r"(?:problems?|pains?|issues?|use\s+cases?)(?!\s+(?:for|to|with)\b)(?![\w'])"
+    # solved already, said in a few words: "we already solved it in-house"
+    r"|^(?:\S+\s+){0,3}already\s+(?:solved|sorted|fixed|handled|covered)(?:\s+\S+){0,4}$"
     # no volume for a lead tool to serve: "we don't really get inbound leads"
     r"|(?<![\w'])(?:don't|doesn't|do\s+not|never|barely|hardly)\s+(?:\w+\s+){0,1}?(?:get|have|see)"
     r"\s+(?:any|many|much|a\s+lot\s+of)?\s*(?:inbound\s+|web\s+|website\s+)?(?:leads|enquiries|"
@@ -420,6 +427,18 @@ HEDGES = phrase_regex(
         "nothing specific",
         "could help",
         "could fit",
+        # exploring in any form, vagueness adverbs, and hearsay about what bots do
+        "explore",
+        "explored",
+        "somehow",
+        "broadly",
+        "in some way",
+        "one way or another",
+        "we've heard",
+        "we heard",
+        "i've heard",
+        "i heard",
+        "supposedly",
     )
 )
 # The verbs of a goal in any inflection ("qualified", "routes", "pushing"): a visitor

@@ -123,6 +123,12 @@ VAGUE = [
     ),
     ("I want to buy this", "Buy this"),
     ("looking for a solution for our firm", "A solution for our firm"),
+    # hedged: exploring, vagueness adverbs, hearsay
+    (
+        "people say chatbots lift sales, we'd explore it",
+        "People say chatbots lift sales, we'd explore it",
+    ),
+    ("get more out of our site somehow", "Get more out of our site somehow"),
 ]
 
 
@@ -154,6 +160,11 @@ def test_vague(text: str, summary: str) -> None:
         "umm no real need, we get like 2 leads a month i guess",
         "I'd say no real need, we get like 2 leads a month.",
         "we hardly get any web enquiries",
+        # a problem denied with its adjective; solved already, in a few words
+        "honestly, no specific problem",
+        "we're a hobby site, no business need",
+        "we've already sorted that",
+        "already handled it internally",
     ],
 )
 def test_none(text: str) -> None:
@@ -282,3 +293,9 @@ def test_never_raises(text: str) -> None:
         assert len(result.summary) <= SUMMARY_MAX
     else:
         assert result.summary is None
+
+
+def test_a_polite_no_problem_denies_nothing() -> None:
+    need = assess_need("no problem, we lose leads at night though")
+    assert need is not None
+    assert need.level == "concrete"
