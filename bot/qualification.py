@@ -121,6 +121,7 @@ DIGRESSION_INTENTS: frozenset[str] = frozenset(
 SURE_DIGRESSION = 0.8
 
 DECLINE_INTENT = "dont_know"
+FAQ_INTENT = "faq"
 AFFIRM_INTENT = "affirm"
 DENY_INTENT = "deny"
 
@@ -564,10 +565,36 @@ def answers_despite_digression(answer: Answer, confidence: float | None) -> bool
     asked question: its reader accepts the words as a fact (not a skip, not "don't know")."""
     if not answer.requested or answer.intent not in DIGRESSION_INTENTS:
         return False
-    if confidence is None or confidence >= SURE_DIGRESSION:
+    if confidence is None:
+        return False
+    told_not_asked = (
+        answer.intent == FAQ_INTENT
+        and len(answer.message.split()) >= MIN_TOLD_WORDS
+        and not _asks_something(answer.message)
+    )
+    if confidence >= SURE_DIGRESSION and not told_not_asked:
         return False
     verdict = judge_answer(dataclasses.replace(answer, intent=None))
     return verdict.accepted and not verdict.skipped and verdict.value != NO_ANSWER
+
+
+# Words that ask or request something: an FAQ question has them; a message without them
+# ("for GDPR reasons lead data can't leave the EU, so we need to host it ourselves") tells.
+_ASKS = re.compile(
+    r"\?|^\W*(?:how|what|what's|whats|which|why|where|when|who|is|are|does|do|can|could|will"
+    r"|would|should|any|pls|please)\b"
+    r"|\b(?:tell\s+me|want\s+to\s+know|wanna\s+know|like\s+to\s+know|wondering|explain"
+    r"|info(?:rmation)?\s+(?:on|about)|details\s+(?:on|about)|curious\s+(?:about|whether|if|how))\b",
+    re.IGNORECASE,
+)
+
+
+# Fewer words ("pricing", "self hosting") name a topic to ask about, not a fact told.
+MIN_TOLD_WORDS = 5
+
+
+def _asks_something(message: str) -> bool:
+    return bool(_ASKS.search(message))
 
 
 def give_up(slot: str) -> Verdict:

@@ -652,6 +652,26 @@ async def test_a_sure_digression_is_left_to_its_rule(dispatcher, domain) -> None
     assert "budget" not in slots  # the form rejects its turn; the rule for `human` runs
 
 
+async def test_a_need_told_not_asked_beats_a_sure_faq(dispatcher, domain) -> None:
+    """DIET was sure a plain statement of the need was an FAQ question (about hosting):
+    a statement asks nothing, so the answer is taken and the need is not lost."""
+    text = "privacy rules mean our leads must stay in Germany, so we have to run it in-house"
+    slots = await run_form(
+        dispatcher, domain, text=text, intent="faq", confidence=0.97, requested_slot="need"
+    )
+    assert slots["need"] == text
+
+
+@pytest.mark.parametrize("text", ["how do we host it ourselves", "self hosting"])
+async def test_a_sure_faq_question_or_topic_stays_a_digression(
+    dispatcher, domain, text: str
+) -> None:
+    slots = await run_form(
+        dispatcher, domain, text=text, intent="faq", confidence=0.97, requested_slot="need"
+    )
+    assert "need" not in slots
+
+
 async def test_an_unsure_digression_that_answers_nothing_stays_a_digression(
     dispatcher, domain
 ) -> None:
