@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal, getcontext
 
+from babel import Locale
+from babel.numbers import get_currency_name, get_territory_currencies
 from price_parser import Price
 
 from bot.extract._text import (
@@ -38,7 +41,7 @@ from bot.facts import Budget, Period
 
 # Currency words and symbols -> ISO 4217. "$" alone is USD; "C$", "A$"... win because
 # the regex tries longer tokens first.
-CURRENCIES: dict[str, str] = {
+_SAID_CURRENCIES: dict[str, str] = {
     "$": "USD",
     "us$": "USD",
     "usd": "USD",
@@ -104,7 +107,31 @@ CURRENCIES: dict[str, str] = {
     "₩": "KRW",
     "krw": "KRW",
     "aed": "AED",
+    "sterling": "GBP",
+    "rand": "ZAR",
 }
+
+
+def _currency_names() -> dict[str, str]:
+    """English names of the currencies in use today, singular and plural, from Babel's
+    CLDR data ("Mexican pesos", "South African rand", "Swiss francs"), so that a budget in
+    any currency's name keeps its currency; the table above adds symbols and slang."""
+    today = date.today()
+    current = {
+        code
+        for territory in map(str, Locale("en").territories)
+        for code in get_territory_currencies(territory, today)
+    }
+    names: dict[str, str] = {}
+    for code in sorted(current):
+        for count in (1, 2):
+            name = get_currency_name(code, count=count, locale="en").lower()
+            if re.fullmatch(r"[a-z][a-z .'-]*[a-z]", name):
+                names[name] = code
+    return names
+
+
+CURRENCIES: dict[str, str] = {**_currency_names(), **_SAID_CURRENCIES}
 
 MULTIPLIERS: dict[str, int] = {
     "k": 1_000,
@@ -260,6 +287,7 @@ PERIODS: tuple[tuple[Period, re.Pattern[str]], ...] = (
         re.compile(
             r"(?:\bper|\ba|\ban|\beach|\bevery|/)\s*(?:year|yr|annum)s?\b|\bannual(?:ly)?\b"
             r"|\bfor\s+(?:one|1|a|the|the\s+first|the\s+whole|first|this)\s+year\b"
+            r"|\b(?:for|over)\s+(?:the\s+)?(?:first\s+)?(?:12|twelve)\s+months\b"
             r"|\bthis\s+year\b|\byear\s+one\b|\bover\s+(?:the|a|one|1)\s+year\b"
             r"|\byearly\b|\bp\.a\.?|\bpa\b|/\s*y\b|\bfy\b|\barr\b"
         ),

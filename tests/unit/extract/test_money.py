@@ -134,6 +134,26 @@ def test_zero_with_currency_keeps_currency() -> None:
     assert parse_budget("$0") == Budget(raw="$0", status="none", amount=D(0), currency="USD")
 
 
+@pytest.mark.parametrize(
+    ("text", "currency", "period"),
+    [
+        # any current currency by its English name (Babel's CLDR data), and two bare names
+        ("120,000 Mexican pesos a year", "MXN", "year"),
+        ("around 50k South African rand", "ZAR", None),
+        ("about 40k rand", "ZAR", None),
+        ("maybe 8k sterling", "GBP", None),
+        ("3 million Hungarian forints", "HUF", None),
+        ("10k singapore dollars per month", "SGD", "month"),
+        # twelve months after an amount are its period
+        ("about 6 grand for the first 12 months", None, "year"),
+    ],
+)
+def test_currency_names_and_periods(text: str, currency: str | None, period: str | None) -> None:
+    budget = parse_budget(text)
+    assert budget is not None
+    assert (budget.currency, budget.period) == (currency, period)
+
+
 UNKNOWN = [
     "not sure",
     "Not sure yet",
