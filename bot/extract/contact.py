@@ -59,6 +59,8 @@ NOT_NAMES = word_set(
     work working team company business boss manager student owner founder someone somebody
     anyone everyone people person bit little lot around about maybe probably actually really
     also still already yet now today tomorrow soon asap call email phone number budget
+    right alright oops whoops well so anyway honestly basically always never sometimes again
+    absolutely certainly definitely indeed hmm um uh ah oh wow lol haha apologies pardon
     """
 )
 # A first word like "browsing" or "wondering" is an activity, not a name.

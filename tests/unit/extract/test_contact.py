@@ -37,6 +37,10 @@ NAMES = [
     ("Zoë Saldaña", "Zoë Saldaña"),
     ("José María García López", "José María García López"),
     ("I’m Bob", "Bob"),
+    # a discourse word first is not the name
+    ("Right, sure, Tomasz Nowak. Bit busy today.", "Tomasz Nowak"),
+    ("Whoops, forgot to say: Aiko Sato", "Aiko Sato"),
+    ("Well, it's Priya Raman", "Priya Raman"),
 ]
 
 
