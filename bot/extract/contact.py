@@ -20,6 +20,7 @@ from bot.extract.authority import tables as role_tables
 from bot.extract.proper_names import (
     COMPANY,
     FUNCTION_WORDS,
+    LEGAL_FORMS,
     PERSON,
     Cues,
     capitalized_runs,
@@ -226,8 +227,16 @@ _COMPANY_LEAD_IN = re.compile(
     r"|(?:i|we)\s+work\s+@|@|at|for|from|with)\s*(?<=\s|@)",
     re.IGNORECASE,
 )
+# A legal form next: "Mbeki Solar (Pty) Ltd", "Zhongshan Parts Co., Ltd." keep their
+# comma and brackets.
+_LEGAL_NEXT = (
+    r"\s*(?:"
+    + "|".join(re.escape(form) for form in sorted(LEGAL_FORMS, key=len, reverse=True))
+    + r")(?![\w])"
+)
 _COMPANY_END = re.compile(  # linear, as _NAME_END
-    r"(?<!\s)\s*(?:[,;!?()]|(?<=\s)-\s|(?<!\bsp)(?<!\bco)(?<!\binc)(?<!\bltd)(?<!\bcorp)\.\s"
+    r"(?<!\s)\s*(?:[;!?]|,(?!" + _LEGAL_NEXT + r")|\((?!" + _LEGAL_NEXT + r"\s*\))"
+    r"|\)(?!" + _LEGAL_NEXT + r")|(?<=\s)-\s|(?<!\bsp)(?<!\bco)(?<!\binc)(?<!\bltd)(?<!\bcorp)\.\s"
     # after a legal form's dot, a capitalized word opens the next sentence ("Ltd. Happy to")
     r"|(?:(?<=\bltd)|(?<=\binc)|(?<=\bllc)|(?<=\bplc)|(?<=\bcorp))\."
     r"(?=(?-i:\s+(?!Ltd\b|Inc\b|LLC\b|PLC\b)[A-Z]))"
@@ -290,10 +299,14 @@ _NOT_A_NAME_START = re.compile(
 def _title_company(name: str) -> str:
     """'acme corp' -> 'Acme Corp', 'müller gmbh' -> 'Müller GmbH'."""
     words = []
-    for i, word in enumerate(name.split()):
-        bare = word.rstrip(".")
+    for i, said in enumerate(name.split()):
+        opened = "(" if said.startswith("(") and len(said) > 1 else ""  # "(pty)" -> "(Pty)"
+        word = said[len(opened) :]
+        bare = word.rstrip(".,)")
         if bare in LEGAL_SUFFIXES and i:
-            words.append(LEGAL_SUFFIXES[bare] + word[len(bare) :])
+            words.append(opened + LEGAL_SUFFIXES[bare] + word[len(bare) :])
+        elif opened:
+            words.append(opened + word[:1].upper() + word[1:])
         elif word in _SMALL and i:
             words.append(word)
         else:

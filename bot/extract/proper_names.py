@@ -31,6 +31,8 @@ LEGAL_FORMS = word_set(
     "gmbh ag sa sas sarl srl spa s.p.a. bv nv ab as oy kk k.k. plc llc ltd ltd. inc inc. co co."
     " corp corp. pty pvt sp sp. o.o. s.r.o. a.s. s.a. b.v. n.v."
 )
+# What may stand between a name's words and its legal form.
+_LEGAL_GAPS = frozenset({"(", ")", ",", ")(", "),"})
 _SENTENCE_END = re.compile(r"[.!?…\n]|[^\w\s,;:'’&@()\"-]")  # punctuation or emoji
 # Small words that join the capitalized words of one name: "Finch & Partners",
 # "Bank of Ireland", "Jan van der Berg", "Ferreira e Filhos".
@@ -132,8 +134,9 @@ def capitalized_runs(text: str, cues: Cues) -> list[Run]:
         while j < len(tokens):
             nxt, nstart, _ = tokens[j]
             gap = text[tokens[j - 1][2] : nstart]
-            if gap.strip():  # a comma, a full stop, an emoji: the name ends
-                break
+            if gap.strip() and not (gap.strip() in _LEGAL_GAPS and nxt.lower() in LEGAL_FORMS):
+                break  # a comma, a full stop, an emoji: the name ends, unless a legal form
+                # follows: "Mbeki Solar (Pty) Ltd", "Zhongshan Parts Co., Ltd."
             if _is_capitalized(nxt) or nxt in ("&",) or nxt.lower() in LEGAL_FORMS:
                 last = j
             elif nxt.lower() not in CONNECTORS and not nxt.isdigit():
@@ -141,6 +144,8 @@ def capitalized_runs(text: str, cues: Cues) -> list[Run]:
             j += 1
         words = [t[0] for t in tokens[i : last + 1]]
         run_end = tokens[last][2]
+        if text[start:run_end].count("(") > text[start:run_end].count(")"):
+            run_end += text[run_end:].startswith(")")  # "(Pty)" closes its bracket
         score = 0
         before = tokens[i - 1][0].lower() if i else ""
         after = tokens[last + 1][0].lower() if last + 1 < len(tokens) else ""

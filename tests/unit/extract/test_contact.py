@@ -99,6 +99,11 @@ COMPANIES = [
     ("we're Pied Piper", "Pied Piper"),
     ("acme corp inc", "Acme Corp Inc"),
     ("müller gmbh", "Müller GmbH"),
+    # a legal form after a comma or in brackets stays with the name
+    ("Karoo Wind (Pty) Ltd", "Karoo Wind (Pty) Ltd"),
+    ("we are karoo wind (pty) ltd", "Karoo Wind (Pty) Ltd"),
+    ("Guangzhou Bright Lamps Co., Ltd., in Guangdong", "Guangzhou Bright Lamps Co., Ltd"),
+    ("Acme (a startup)", "Acme"),
     ("bank of america", "Bank of America"),
     ("3M", "3M"),
     ("37signals", "37signals"),
