@@ -730,6 +730,23 @@ DODGE = phrase_regex(
         "for now",
         "maybe later",
         "think about it",
+        # deferring or handing the question back: no need said
+        "you tell me",
+        "pass on this",
+        "pass on that",
+        "pass on this one",
+        "pass on that one",
+        "i'll pass",
+        "move on",
+        "skip this",
+        "skip that",
+        "skip this one",
+        "next question",
+        "get back to that",
+        "get back to you",
+        "get back to that one",
+        "come back to that",
+        "come back to this",
         "eh",
         "meh",
         "hmm",
@@ -743,7 +760,7 @@ _EMPTY_WORDS = word_set(
     """
     i im i'm i'll i'd we'll me my we us it is am was be do did just only simply merely
     really honestly well so ok okay oh yeah yes sure a an the to of at on in around atm rn
-    tbh lol haha right now
+    tbh lol haha right now going to want let mind if one can could please pls rather
     """
 )
 # A question to us ("how does the scoring work?", "what's the price?"): not the visitor's

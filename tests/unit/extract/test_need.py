@@ -184,6 +184,11 @@ def test_none(text: str) -> None:
         "idk tbh",
         "not sure yet",
         "I don't know",
+        # deferring or handing the question back
+        "can we skip this one",
+        "I'll pass",
+        "mind if I come back to that later",
+        "you tell me",
     ],
 )
 def test_unknown(text: str) -> None:
@@ -299,3 +304,28 @@ def test_a_polite_no_problem_denies_nothing() -> None:
     need = assess_need("no problem, we lose leads at night though")
     assert need is not None
     assert need.level == "concrete"
+
+
+def test_a_decline_is_not_read_as_a_vague_need() -> None:
+    """Said with the dont_know intent, words that name no goal are no answer, however the
+    need reader would rate them; a pain said with it is still the answer."""
+    from datetime import date
+
+    from bot.qualification import build_answer, judge_answer
+
+    def verdict(text: str) -> dict[str, object]:
+        answer = build_answer(
+            "need",
+            text,
+            message=text,
+            intent="dont_know",
+            mentions=[],
+            requested=True,
+            today=date(2026, 12, 1),
+        )
+        detail = judge_answer(answer).detail
+        assert detail is not None
+        return detail
+
+    assert verdict("rather leave that one out for now")["level"] == "unknown"
+    assert verdict("dunno, our reps waste time on bad leads")["level"] == "concrete"
