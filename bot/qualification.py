@@ -746,8 +746,10 @@ def _judge_asked(answer: Answer) -> Verdict:
         for text in _readings(answer):
             value, detail, _, _ = _parse(dataclasses.replace(answer, text=text))
             if value is not None and _definite(detail) and detail is not None:
-                if slot == "need" and detail.get("level") == "vague" and not (
-                    names_a_goal_or_pain(text)
+                if (
+                    slot == "need"
+                    and detail.get("level") == "vague"
+                    and not (names_a_goal_or_pain(text))
                 ):
                     continue  # "gonna pass on this one": any words read as a vague need
                 return Verdict(slot=slot, value=value, detail=detail)
