@@ -165,6 +165,7 @@ def test_vague(text: str, summary: str) -> None:
         "we're a hobby site, no business need",
         "we've already sorted that",
         "already handled it internally",
+        "Long story short: the thing is we already sorted it ourselves.",
     ],
 )
 def test_none(text: str) -> None:
