@@ -1072,9 +1072,23 @@ def not_a_deadline(message: str, text: str) -> bool:
     clause = before[m.end() :] if (m := _CLAUSE_START.match(before)) else before
     if _PAST_OR_AWAY.search(clause) or _NEGATED_BEFORE.search(before):
         return True
+    if _PRESENT_ONLY.match(said) and _STATE_AFTER.match(message, at + len(said)):
+        return True  # "Right now it's 5 lakh per year": how things are, not when to start
     if not _TAKES_DAYS.match(said):
         return False
     return not _DEADLINE_BEFORE.search(before[-24:].rstrip())
+
+
+# "Now" that opens a statement about how things are ("right now it's nada", "at the
+# moment we use a form"), not when the visitor wants to start.
+_PRESENT_ONLY = re.compile(
+    r"^(?:(?:right|just|as\s+of)\s+)?now$|^(?:at\s+the\s+moment|currently|for\s+now|atm|rn)$",
+    re.IGNORECASE,
+)
+_STATE_AFTER = re.compile(
+    r"[\s,]*(?:it's|it\s+is|its|we|we're|we've|i|i'm|there|there's|our|the|my|budget|that's)\b",
+    re.IGNORECASE,
+)
 
 
 def _found_at(message: str, said: str) -> int:

@@ -501,6 +501,9 @@ def test_a_count_per_month_is_a_rate_not_a_timeline(message: str) -> None:
         ("Budget 500,000 yen a year.", "a year"),
         ("so two hundred thousand rupees a month, more or less.", "a month"),
         ("comparing a few chatbot vendors, nothing urgent", "urgent"),
+        # "now" opening a statement about how things are
+        ("Right now it's about 3k a month, give or take", "Right now"),
+        ("at the moment we have no budget at all", "at the moment"),
     ],
 )
 def test_a_period_of_money_or_a_count_or_a_negated_hurry_is_no_timeline(
