@@ -5,7 +5,9 @@
 # F1 per entity, the ResponseSelector's figures, the worst intents and the top confusions.
 # Then simulated visitors (bench/simulate.py) talk to the real Rasa and action server:
 # right route, re-asks, stuck conversations, fact accuracy per slot, failing seeds.
-#   SIM_N (300)  SIM_SEED (11000)  SIM_SET (heldout | dev)  SIM_CONCURRENCY (6)
+#   SIM_N (300)  SIM_SEED (11000)  SIM_CONCURRENCY (6)
+#   SIM_SET: heldout2 (default: the blind set nobody tuned the bot to; never read its
+#   transcripts) | heldout (older, its failures were read while fixing) | dev | dev2 | dev3
 #   SIM_SEEDS=11003,11042 replays those seeds with their transcripts; SIM_ONLY=1 skips NLU;
 #   SIM_TRANSCRIPTS=1 prints every failing transcript (always written to var/eval).
 # Reports, never judges: exits non-zero only if the evaluation cannot run.
@@ -31,7 +33,7 @@ if [ -z "${SIM_ONLY:-}" ]; then
   "$APP_PY" -m bench.nlu_eval "$OUT"
 fi
 
-SIM_SET="${SIM_SET:-heldout}"
+SIM_SET="${SIM_SET:-heldout2}"
 say "simulated visitors on the $SIM_SET phrasings (transcripts: $OUT/simulator-transcripts.txt)"
 "$APP_PY" -m bench.simulate --model "$MODEL" --n "${SIM_N:-300}" --seed "${SIM_SEED:-11000}" \
   --set "$SIM_SET" --concurrency "${SIM_CONCURRENCY:-6}" --seeds "${SIM_SEEDS:-}" \
