@@ -252,6 +252,10 @@ def _reads_as(slot: str, text: str, today: date) -> bool:
         return parse_timeline(text, today) is not None
     if slot == "authority":
         return parse_authority(text) is not None
+    if slot == "name":
+        return clean_name(text) is not None  # "tom@mailinator.com" tagged as a name
+    if slot == "company":
+        return clean_company(text) is not None
     return True
 
 

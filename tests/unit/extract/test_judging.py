@@ -539,6 +539,14 @@ def test_another_slots_entity_its_normalizer_cannot_read_is_no_other_answer() ->
     assert verdict.detail["months"] == 36.0
 
 
+def test_an_address_tagged_as_a_name_is_still_the_asked_email() -> None:
+    """DIET tagged the asked email as a name: no name is read from it, so the email's own
+    verdict (here: a disposable address, refused with its reason) is given."""
+    address = "sam@mailinator.com"
+    verdict = judge("email", address, entities=[("name", address)], requested=True)
+    assert verdict.response == "utter_disposable_email"
+
+
 def test_a_need_told_in_passing_names_a_goal_or_pain() -> None:
     """Many words and figures ("£0", "two years") made a clause concrete; told in passing,
     a need must name something to get done or a pain."""
