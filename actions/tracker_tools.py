@@ -37,10 +37,15 @@ def last_visitor_message(tracker: Tracker) -> VisitorMessage:
     )
 
 
+def _last_user_at(events: list[dict[str, Any]]) -> int:
+    """The index of the latest user event, -1 when there is none."""
+    return max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+
+
 def previous_slot_value(tracker: Tracker, slot: str) -> Any:
     """The slot's value before the latest user message (what a rejected candidate replaced)."""
     events = list(tracker.events)
-    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    last_user = _last_user_at(events)
     for event in reversed(events[: max(last_user, 0)]):
         if event.get("event") == "slot" and event.get("name") == slot:
             return event.get("value")
@@ -52,7 +57,7 @@ def judged_earlier_for_this_message(tracker: Tracker) -> dict[str, Any]:
     being validated: Rasa runs action_extract_slots a second time on the same message when
     it activates a form, and this is what the first run judged."""
     events = list(tracker.events)
-    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    last_user = _last_user_at(events)
     if last_user < 0:
         return {}
     end = len(events)

@@ -51,7 +51,7 @@ from bot.extract.email import address_spans
 from bot.extract.money import only_qualifies_a_noun, said_as_money
 from bot.extract.need import ADOPTION, names_a_goal_or_pain
 from bot.extract.proper_names import COMPANY, LEGAL_FORMS, PERSON, capitalized_runs
-from bot.extract.timeline import DURATION, PERIOD_OVER
+from bot.extract.timeline import COUNTED_FROM, PERIOD_OVER
 from bot.facts import Authority, Budget, Need, Timeline
 
 FORM_SLOTS: tuple[str, ...] = (
@@ -574,7 +574,7 @@ def answers_despite_digression(answer: Answer, confidence: float | None) -> bool
     told_not_asked = (
         answer.intent == FAQ_INTENT
         and len(answer.message.split()) >= MIN_TOLD_WORDS
-        and not _asks_something(answer.message)
+        and not _ASKS.search(answer.message)
     )
     if confidence >= SURE_DIGRESSION and not told_not_asked:
         return False
@@ -595,10 +595,6 @@ _ASKS = re.compile(
 
 # Fewer words ("pricing", "self hosting") name a topic to ask about, not a fact told.
 MIN_TOLD_WORDS = 5
-
-
-def _asks_something(message: str) -> bool:
-    return bool(_ASKS.search(message))
 
 
 def give_up(slot: str) -> Verdict:
@@ -753,7 +749,7 @@ def _judge_asked(answer: Answer) -> Verdict:
                 if (
                     slot == "need"
                     and detail.get("level") == "vague"
-                    and not (names_a_goal_or_pain(text))
+                    and not names_a_goal_or_pain(text)
                 ):
                     continue  # "gonna pass on this one": any words read as a vague need
                 return Verdict(slot=slot, value=value, detail=detail)
@@ -863,11 +859,6 @@ _TIMELINE_LEAD_IN = re.compile(
 )
 
 
-# A time counted from the span's "now": "[eighteen months from ]now", "[a year and a half
-# from ]today": any duration the timeline parser reads, then "from".
-_COUNTED_FROM = re.compile(rf"(?:{DURATION.pattern})\s+from\s+$", re.IGNORECASE)
-
-
 def _fuller_timeline(answer: Answer, detail: dict[str, Any] | None) -> dict[str, Any] | None:
     """The asked timeline read with the words right before DIET's span when they move its
     point in time ("by the end of" + "next year", "a year from" + "now")."""
@@ -876,7 +867,8 @@ def _fuller_timeline(answer: Answer, detail: dict[str, Any] | None) -> dict[str,
         return detail
     span = answer.text.strip()
     before = answer.message[max(0, at - 40) : at]
-    lead_in = _TIMELINE_LEAD_IN.search(before) or _COUNTED_FROM.search(before)
+    # "[eighteen months from ]now": DIET tagged only the point it is counted from
+    lead_in = _TIMELINE_LEAD_IN.search(before) or COUNTED_FROM.search(before.lower())
     over = PERIOD_OVER.match(answer.message, at + len(span))
     if not lead_in and not over:
         return detail

@@ -59,6 +59,8 @@ UNKNOWN_ALONE = re.compile(
     r"^(?:(?:i'll|i)\s+)?(?:n/a|skip|pass)(?:\s+(?:please|thanks|on that))?[\s.!]*$"
 )
 # A need denied, with the adverbs people put inside ("don't really need anything").
+# The adjective of a denied need or problem: "no real need", "no particular problem".
+_DENIED_KIND = r"(?:real|actual|particular|big|urgent|specific|immediate|business|pressing)"
 NEED_DENIED = re.compile(
     r"(?<![\w'])(?:don't|doesn't|do\s+not|no\s+longer)\s+(?:\w+\s+){0,2}?need\s+"
     r"(?:anything|a\s+thing|it|one|this|that|any)(?![\w'])"
@@ -68,13 +70,12 @@ NEED_DENIED = re.compile(
     r"(?:a|any|an\s+\w+|much|the)\s+(?:\w+\s+)?need(?![\w'])"
     # after a short lead-in at most ("umm", "I'd say", "tl;dr", "problem is")
     r"|(?:^(?:\S{1,12}[\s,]+){0,4}|[,;:]\s*)"
-    r"no\s+(?:(?:real|actual|particular|big|urgent|specific|immediate|business|pressing)\s+)?"
-    r"needs?(?!\s+(?:for|to)\b)(?![\w'])"
+    rf"no\s+(?:{_DENIED_KIND}\s+)?needs?(?!\s+(?:for|to)\b)(?![\w'])"
     # a problem denied with its adjective ("no particular problem"; a bare "no problem" is
     # often only politeness: "no problem, we lose leads at night though")
     r"|(?:^(?:\S{1,12}[\s,]+){0,4}|[,;:]\s*)"
-    r"no\s+(?:real|actual|particular|big|urgent|specific|immediate|business|pressing)\s+"
-    r"(?:problems?|pains?|issues?|use\s+cases?)(?!\s+(?:for|to|with)\b)(?![\w'])"
+    rf"no\s+{_DENIED_KIND}\s+(?:problems?|pains?|issues?|use\s+cases?)(?!\s+(?:for|to|with)\b)"
+    r"(?![\w'])"
     # solved already, said in a few words: "we already solved it in-house"
     r"|(?:^|[:;,.!?]\s+)(?:\S+\s+){0,4}already\s+(?:solved|sorted|fixed|handled|covered)"
     r"(?:\s+[^\s.!?]+){0,4}[.!]*$"
@@ -735,17 +736,13 @@ DODGE = phrase_regex(
         "you tell me",
         "pass on this",
         "pass on that",
-        "pass on this one",
-        "pass on that one",
         "i'll pass",
         "move on",
         "skip this",
         "skip that",
-        "skip this one",
         "next question",
         "get back to that",
         "get back to you",
-        "get back to that one",
         "come back to that",
         "come back to this",
         "eh",

@@ -572,8 +572,9 @@ def _explicit_date(norm: str, today: dt.date) -> float | None:
 
 _NEGATED = re.compile(r"\b(?:not|no|nothing|isn't|aren't|never)\s+(?:very\s+|that\s+|super\s+)?$")
 _NOT_ASAP_NOW = re.compile(r"\b(?:for|until|till|from|than)\s+$")
-# "a year from today" counts from today; "starting from today" is today.
-_COUNTED_FROM_TODAY = re.compile(r"\b(?:days?|weeks?|fortnights?|months?|years?|half)\s+from\s+$")
+# A time counted from a point ("a year and a half from " today / now): any duration this
+# module reads, then "from". "Starting from today" is today.
+COUNTED_FROM = re.compile(rf"(?:{DURATION.pattern})\s+from\s+$")
 
 
 def _asap(norm: str, today: dt.date) -> float | None:
@@ -582,7 +583,7 @@ def _asap(norm: str, today: dt.date) -> float | None:
         if (
             _NEGATED.search(before)
             or (m.group(0) == "now" and _NOT_ASAP_NOW.search(before))
-            or (m.group(0) == "today" and _COUNTED_FROM_TODAY.search(before))
+            or (m.group(0) == "today" and COUNTED_FROM.search(before))
         ):
             continue
         return 0.0
