@@ -319,8 +319,11 @@ def _point(
     return end
 
 
-# Said right after a period: the period's last day.
-PERIOD_OVER = re.compile(r"\s*(?:is|'s)\s+(?:out|over|done|through|finished)\b|\s+ends\b")
+# Said right after a period: the period's last day. The look-behind keeps a search over a
+# long run of spaces linear (only the run's first space may start a match).
+PERIOD_OVER = re.compile(
+    r"(?<!\s)(?:\s*(?:is|'s)\s+(?:out|over|done|through|finished)\b|\s+ends\b)"
+)
 
 
 def _qualifier(m: re.Match[str], norm: str) -> str | None:

@@ -9,9 +9,10 @@ Collected programmatically, so a pattern added later is covered without anyone l
   every `re.Pattern` reachable from the modules' globals is added.
 
 `python -m tests.support.regex_probe list` prints them as JSON lines; `run FIRST` runs
-pattern FIRST, FIRST+1, ... over every hostile input, printing "start N" before and "done N"
-after each pattern, so the caller (tests/unit/test_regex_linearity.py) can give each one a
-deadline and name the pattern that never finishes.
+pattern FIRST, FIRST+1, ... over every hostile input at two lengths (SMALL, then SIZE),
+printing "start N" before and "done N SMALL_CPU SIZE_CPU" after each pattern: the CPU
+seconds this process spent on each length. The caller (tests/unit/test_regex_linearity.py)
+judges the growth between the two, and names a pattern that never finishes.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import json
 import pkgutil
 import re
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,8 @@ EXTRACT_DIR = ROOT / "bot" / "extract"
 # Long enough that a quadratic pattern takes minutes (the old email pattern: ~1 s at
 # 10,000 characters, ~100 s at 100,000) while a linear one takes milliseconds.
 SIZE = 100_000
+# A quarter of it: a linear pattern's work grows 4x from SMALL to SIZE, a quadratic one's 16x.
+SMALL = SIZE // 4
 
 SAMPLES = (
     "hi",
@@ -50,10 +54,9 @@ SAMPLES = (
 )
 
 
-def hostile_inputs() -> dict[str, str]:
+def hostile_inputs(n: int = SIZE) -> dict[str, str]:
     """Long runs each pattern family could backtrack on: letters, letters with dots, email
     look-alikes without '@', words, spaces, digits, separators, '@'s."""
-    n = SIZE
     return {
         "letters": "a" * n,
         "letters then !": "a" * (n - 1) + "!",
@@ -179,6 +182,15 @@ def all_patterns() -> list[dict[str, Any]]:
     return [*nlu_patterns(), *extract_patterns()]
 
 
+def cpu_seconds(compiled: re.Pattern[str], inputs: dict[str, str]) -> float:
+    """CPU time, not wall time: a busy neighbour on a shared machine does not inflate it."""
+    began = time.process_time()
+    for text in inputs.values():
+        for _ in compiled.finditer(text):
+            pass
+    return time.process_time() - began
+
+
 def main(argv: list[str]) -> int:
     patterns = all_patterns()
     if argv[:1] == ["list"]:
@@ -186,14 +198,12 @@ def main(argv: list[str]) -> int:
             print(json.dumps(item))
         return 0
     first = int(argv[1]) if argv[:1] == ["run"] and len(argv) > 1 else 0
-    inputs = hostile_inputs()
+    lengths = (hostile_inputs(SMALL), hostile_inputs(SIZE))
     for index in range(first, len(patterns)):
         compiled = re.compile(patterns[index]["pattern"], patterns[index]["flags"])
         print(f"start {index}", flush=True)
-        for text in inputs.values():
-            for _ in compiled.finditer(text):
-                pass
-        print(f"done {index}", flush=True)
+        spent = [cpu_seconds(compiled, inputs) for inputs in lengths]
+        print(f"done {index} {spent[0]:.4f} {spent[1]:.4f}", flush=True)
     print("finished", flush=True)
     return 0
 

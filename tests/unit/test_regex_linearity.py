@@ -5,28 +5,40 @@ quadratically holds every visitor: 40,000 characters without an '@' took the old
 pattern 30 s. tests/support/regex_probe.py collects every pattern (data/nlu/regex.yml, and
 all that bot/extract compiles) and runs each over 100,000-character hostile inputs.
 
-Why a deadline and not a step count: Python's `re` exposes no step counter, and the gap is
-three orders of magnitude: a linear pattern needs milliseconds for all the inputs, a
-quadratic one minutes (the old email pattern: ~1 s at 10,000 characters, ~100 s at 100,000).
-So each pattern runs in a child process with a generous deadline (PATTERN_DEADLINE_S); one
-that misses it is named, the child is killed, and the run resumes with the next pattern.
-The deadline only separates "about a second" from "many minutes" (it is per pattern, over
-all the inputs: the linear ones take well under a second each even on a busy machine, the
-quadratic ones took 2-7 s each at only 8,000 characters); it measures no speed.
+Judged by growth, not by a deadline: Python's `re` exposes no step counter, so the probe
+measures the CPU seconds each pattern spends on all the inputs at a quarter of the length and
+at the full length. A linear pattern's work grows 4x between them, a quadratic one's 16x (the
+old email pattern: ~1 s at 10,000 characters, ~100 s at 100,000). A pattern fails when it grows
+more than GROWTH_LIMIT times AND spends more than MIN_CPU_S at the full length: under that, the
+figures are too small to read a growth from, and the pattern is fast anyway. CPU time of the
+probe's own process is what a busy machine (the rest of the suite, a neighbour) does not
+inflate, so the verdict is the same on a slow or loaded machine; the earlier per-pattern
+wall-clock deadline failed a whole run once when the machine was busy. A wall-clock guard
+remains only for a pattern that never finishes (exponential backtracking): HANG_S per
+pattern, far beyond any linear one, and the probe's start-up has its own, which names no
+pattern when it is missed.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import selectors
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from tests.support.regex_probe import SIZE, SMALL, cpu_seconds, hostile_inputs
+
 ROOT = Path(__file__).resolve().parents[2]
-PATTERN_DEADLINE_S = 60.0
+# linear: 4x from a quarter of the length to all of it; quadratic: 16x (measured 16.6x for
+# '[a-z.-]+@' on letters). 8x is halfway between them on a log scale.
+GROWTH_LIMIT = 8.0
+MIN_CPU_S = 1.0
+HANG_S = 600.0
+STARTUP_S = 600.0
 PROBE = [sys.executable, "-m", "tests.support.regex_probe"]
 
 
@@ -37,10 +49,15 @@ def _patterns() -> list[dict[str, object]]:
     return [json.loads(line) for line in listed.stdout.splitlines() if line.strip()]
 
 
-def _run_from(first: int) -> tuple[set[int], int | None]:
-    """Runs patterns first, first+1, ...: the ones finished, and the one that missed its
-    deadline (None if the probe got to the end)."""
-    done: set[int] = set()
+class ProbeDidNotStart(AssertionError):
+    """The probe's imports and collection overran STARTUP_S: no pattern is to blame."""
+
+
+def _run_from(first: int) -> tuple[dict[int, tuple[float, float]], int | None]:
+    """Runs patterns first, first+1, ...: the CPU seconds each finished one spent at a quarter
+    and at all of the length, and the one that never finished (None if the probe got to the
+    end)."""
+    spent: dict[int, tuple[float, float]] = {}
     proc = subprocess.Popen(
         [*PROBE, "run", str(first)],
         cwd=ROOT,
@@ -53,21 +70,24 @@ def _run_from(first: int) -> tuple[set[int], int | None]:
     selector = selectors.DefaultSelector()
     selector.register(proc.stdout, selectors.EVENT_READ)
     current: int | None = None
-    deadline = time.monotonic() + 300  # imports and collection
+    deadline = time.monotonic() + STARTUP_S
     try:
         while True:
             if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
-                return done, current if current is not None else first
+                if current is None and not spent:
+                    raise ProbeDidNotStart(f"the regex probe did not start in {STARTUP_S:.0f} s")
+                return spent, current if current is not None else first
             line = proc.stdout.readline()
             if not line or line.strip() == "finished":
                 assert proc.wait(timeout=30) == 0, "the probe failed"
-                return done, None
-            word, _, number = line.strip().partition(" ")
+                return spent, None
+            word, _, rest = line.strip().partition(" ")
             if word == "start":
-                current = int(number)
-                deadline = time.monotonic() + PATTERN_DEADLINE_S
+                current = int(rest)
+                deadline = time.monotonic() + HANG_S
             elif word == "done":
-                done.add(int(number))
+                number, small, full = rest.split()
+                spent[int(number)] = (float(small), float(full))
                 current = None
     finally:
         if proc.poll() is None:
@@ -75,6 +95,10 @@ def _run_from(first: int) -> tuple[set[int], int | None]:
             proc.wait()
         selector.close()
         proc.stdout.close()
+
+
+def grows_faster_than_linear(small_cpu: float, full_cpu: float) -> bool:
+    return full_cpu > MIN_CPU_S and full_cpu > GROWTH_LIMIT * max(small_cpu, 1e-3)
 
 
 def test_the_probe_finds_the_nlu_and_normalizer_patterns() -> None:
@@ -90,15 +114,38 @@ def test_the_probe_finds_the_nlu_and_normalizer_patterns() -> None:
     assert any("(?P<role>" in text for text in texts)
 
 
+def test_the_verdict_reads_growth_not_speed() -> None:
+    # the old email pattern: quadratic, whatever the machine's speed
+    assert grows_faster_than_linear(6.0, 100.0)
+    assert grows_faster_than_linear(0.2, 3.5)
+    # linear but slow (a busy or slow machine), and tiny figures whose ratio is noise
+    assert not grows_faster_than_linear(5.0, 21.0)
+    assert not grows_faster_than_linear(0.001, 0.09)
+
+
+def test_the_probe_measures_a_quadratic_pattern_as_one() -> None:
+    # the shape of the old email pattern: every start position scans to the end for an '@'
+    quadratic = re.compile(r"[a-z.\-]+@")
+    letters = {length: {"letters": "a" * length} for length in (SMALL, SIZE)}
+    spent = [cpu_seconds(quadratic, letters[length]) for length in (SMALL, SIZE)]
+    assert grows_faster_than_linear(*spent), spent
+    linear = re.compile(r"[a-z.\-]+")
+    spent = [cpu_seconds(linear, hostile_inputs(length)) for length in (SMALL, SIZE)]
+    assert not grows_faster_than_linear(*spent), spent
+
+
 def test_every_pattern_that_sees_visitor_text_is_linear() -> None:
     patterns = _patterns()
-    slow: list[int] = []
+    slow: list[tuple[int, str]] = []
     first = 0
     while first < len(patterns):
-        _, stuck = _run_from(first)
+        spent, stuck = _run_from(first)
+        for index, (small_cpu, full_cpu) in sorted(spent.items()):
+            if grows_faster_than_linear(small_cpu, full_cpu):
+                slow.append((index, f"{small_cpu:.2f} s -> {full_cpu:.2f} s CPU"))
         if stuck is None:
             break
-        slow.append(stuck)
+        slow.append((stuck, f"did not finish in {HANG_S:.0f} s"))
         first = stuck + 1
-    named = [f"{patterns[i]['source']}: {patterns[i]['pattern']!s:.300}" for i in slow]
+    named = [f"{patterns[i]['source']}: {patterns[i]['pattern']!s:.300} ({why})" for i, why in slow]
     assert not slow, "not linear on long input:\n" + "\n".join(named)
