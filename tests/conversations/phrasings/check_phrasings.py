@@ -17,10 +17,10 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).resolve().parent
-SETS = ("heldout", "dev", "dev2", "heldout2", "dev3")
-# The two sets split from one master list (issue 11); dev2 and dev3 are later, separately
-# written development sets and heldout2 a later, separately written held-out set (see
-# README.md): the minimum totals and the split share count these two only.
+SETS = ("heldout", "dev", "dev2", "heldout2", "dev3", "dev4")
+# The two sets split from one master list (issue 11); dev2, dev3 and dev4 are later,
+# separately written development sets and heldout2 a later, separately written held-out set
+# (see README.md): the minimum totals and the split share count these two only.
 SPLIT_SETS = ("heldout", "dev")
 SLOTS = ("budget", "timeline", "authority", "need", "name", "company", "email")
 STYLES = ("plain", "terse", "typos", "chatty")
@@ -262,29 +262,38 @@ class Checker:
                     self.problem(
                         f"dev3/{file}.yml {category}", f"also in {other}: {sorted(shared)}"
                     )
+            # dev4 shares no text with any other set (again except a bare "{value}").
+            for other in ("heldout", "dev", "dev2", "heldout2", "dev3"):
+                shared = (texts.get("dev4", set()) & texts.get(other, set())) - {"{value}"}
+                if shared:
+                    self.problem(
+                        f"dev4/{file}.yml {category}", f"also in {other}: {sorted(shared)}"
+                    )
 
     def report(self) -> str:
         lines = [
             f"{'file':<12} {'category':<20} {'heldout':>7} {'dev':>5} {'total':>6} {'dev2':>5}"
-            f" {'heldout2':>8} {'dev3':>5}"
+            f" {'heldout2':>8} {'dev3':>5} {'dev4':>5}"
         ]
         grand = dict.fromkeys(SETS, 0)
         for (file, category), per_set in self.counts.items():
-            held, dev, dev2, held2, dev3 = (per_set.get(set_name, 0) for set_name in SETS)
+            held, dev, dev2, held2, dev3, dev4 = (per_set.get(set_name, 0) for set_name in SETS)
             grand["heldout"] += held
             grand["dev"] += dev
             grand["dev2"] += dev2
             grand["heldout2"] += held2
             grand["dev3"] += dev3
+            grand["dev4"] += dev4
             lines.append(
                 f"{file:<12} {category:<20} {held:>7} {dev:>5} {held + dev:>6} {dev2:>5} {held2:>8}"
-                f" {dev3:>5}"
+                f" {dev3:>5} {dev4:>5}"
             )
         total = grand["heldout"] + grand["dev"]
         share = grand["heldout"] / total if total else 0.0
         lines.append(
             f"{'all':<33} {grand['heldout']:>7} {grand['dev']:>5} {total:>6} {grand['dev2']:>5}"
-            f" {grand['heldout2']:>8} {grand['dev3']:>5}  (held out: {share:.0%} of heldout + dev)"
+            f" {grand['heldout2']:>8} {grand['dev3']:>5} {grand['dev4']:>5}"
+            f"  (held out: {share:.0%} of heldout + dev)"
         )
         return "\n".join(lines)
 
