@@ -153,7 +153,10 @@ def _tag_email(fact: Fact, seed: int) -> Fact:
     local, at, domain = value.rpartition("@")
     if not at:
         return fact
-    tagged = f"{local}{seed}@{domain}"
+    # Before a "+tag": the lead store finds a visitor by mailbox, and "tom+leads1@gmail.com"
+    # and "tom+leads2@gmail.com" are one mailbox, so a seed after the "+" merged two visitors.
+    cut = local.find("+") if "+" in local else len(local)
+    tagged = f"{local[:cut]}{seed}{local[cut:]}@{domain}"
     found = re.search(re.escape(value), fact.text, re.I)
     if found is None:  # spelled out ("ana at x dot io"): the seed goes before " at x"
         # Untagged, every visitor drawing this phrasing had one address, and the lead store
@@ -165,7 +168,7 @@ def _tag_email(fact: Fact, seed: int) -> Fact:
         text = fact.text[: spelled.start()] + str(seed) + fact.text[spelled.start() :]
         return Fact(slot="email", text=text, value={**fact.value, "value": tagged})
     said = found.group(0)
-    said_tagged = said[: len(local)] + str(seed) + said[len(local) :]
+    said_tagged = said[:cut] + str(seed) + said[cut:]
     text = fact.text[: found.start()] + said_tagged + fact.text[found.end() :]
     return Fact(slot="email", text=text, value={**fact.value, "value": tagged})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 
+from bot.leads.keys import email_key
 from bot.scoring import Rubric
 from tests.conversations.simulator.expect import criterion_points
 from tests.conversations.simulator.phrasings import Fact, Phrasings
@@ -16,6 +17,7 @@ from tests.conversations.simulator.visitor import (
     Button,
     Plan,
     Visitor,
+    _tag_email,
     compose,
 )
 
@@ -79,6 +81,21 @@ def test_everything_opening_volunteers_its_facts_with_a_unique_email(
     visitor = Visitor(plan, phrasings)
     assert visitor.opening() == plan.opening
     assert visitor.given.keys() == {"name", "budget", "email"}
+
+
+def test_each_seed_s_address_is_its_own_mailbox() -> None:
+    # the lead store finds a returning visitor by mailbox: a seed written after a "+tag"
+    # made every visitor drawing "tom+leads@gmail.com" one person, with merged facts
+    fact = Fact(
+        slot="email", text="mail tom+leads@gmail.com", value={"value": "tom+leads@gmail.com"}
+    )
+    tagged = [_tag_email(fact, seed) for seed in (11029, 11064)]
+    assert [t.value["value"] for t in tagged] == [
+        "tom11029+leads@gmail.com",
+        "tom11064+leads@gmail.com",
+    ]
+    assert tagged[0].text == "mail tom11029+leads@gmail.com"
+    assert len({email_key(str(t.value["value"])) for t in tagged}) == 2
 
 
 def test_an_asked_slot_is_answered_in_the_plan_s_style(
