@@ -576,7 +576,10 @@ def answers_despite_digression(answer: Answer, confidence: float | None) -> bool
         and len(answer.message.split()) >= MIN_TOLD_WORDS
         and not _ASKS.search(answer.message)
     )
-    if confidence >= SURE_DIGRESSION and not told_not_asked:
+    # "as fast as humanly possible" was the human intent at 1.0: a request for a person
+    # names one.
+    names_no_person = answer.intent == HUMAN_INTENT and not _A_PERSON.search(answer.message)
+    if confidence >= SURE_DIGRESSION and not (told_not_asked or names_no_person):
         return False
     verdict = judge_answer(dataclasses.replace(answer, intent=None))
     return verdict.accepted and not verdict.skipped and verdict.value != NO_ANSWER
@@ -591,6 +594,16 @@ _ASKS = re.compile(
     r"|info(?:rmation)?\s+(?:on|about)|details\s+(?:on|about)|curious\s+(?:about|whether|if|how))\b",
     re.IGNORECASE,
 )
+
+
+# Who a visitor asks for when they want a person (whole words: "humanly" is none).
+_A_PERSON = re.compile(
+    r"\b(?:human|humans|person|people|someone|somebody|anyone|anybody|agent|rep|reps"
+    r"|representative|sales|salesperson|team|staff|operator|real|live|talk|speak|chat|call"
+    r"|phone|ring|contact|manager|consultant|colleague|man|woman|guy|bot|robot|ai)\b",
+    re.IGNORECASE,
+)
+HUMAN_INTENT = "human"
 
 
 # Fewer words ("pricing", "self hosting") name a topic to ask about, not a fact told.

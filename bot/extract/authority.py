@@ -250,6 +250,36 @@ def says_who_decides(text: str) -> bool:
     return any(tables().phrases[level].search(norm) for level in _LEVELS)
 
 
+# Owning the business said as a verb: the visitor's role is owner.
+_OWNER = re.compile(
+    r"(?<![\w'-])(?:i|we)\s+(?:co-?)?own\s+(?:the|this|our|my|a)\s+(?:little\s+|small\s+)?"
+    r"(?:company|business|shop|store|place|agency|firm|studio|practice|restaurant|bakery|cafe"
+    r"|café|salon|clinic|brand|startup|franchise|hotel|gym)\b"
+)
+# Two titles of one person: "co-founder and cto", "president & ceo", "owner/director".
+_TITLE_JOIN = re.compile(r"\s*(&|and|/)\s*")
+# Whose assistant: "assistant to the md", "pa to our managing director".
+_ASSISTANT_TITLES = frozenset({"assistant", "pa", "personal assistant", "executive assistant"})
+_TO_WHOM = re.compile(r"\s+to\s+(?:the|our|my)\s+")
+
+
+def _joined_role(norm: str, best: _RoleHit, mine: list[_RoleHit], t: _Tables) -> str:
+    """The best title, with a second one joined to it and whose assistant the visitor is."""
+    role = best.role
+    end = best.start + len(best.role)
+    if best.role.lower() in _ASSISTANT_TITLES and (to := _TO_WHOM.match(norm, end)):
+        boss = t.role.match(norm, to.end())
+        if boss:
+            whom = _display(re.sub(r"\s+", " ", boss.group("role")), t)
+            return f"{role} to the {whom}"
+    join = _TITLE_JOIN.match(norm, end)
+    if join:
+        second = next((h for h in mine if h.start == join.end()), None)
+        if second:
+            return f"{role} {join.group(1)} {second.role}".replace(" / ", "/")
+    return role
+
+
 def parse_authority(text: str) -> Authority | None:
     """Read an authority answer. None when the text says nothing about authority."""
     raw = text.strip()
@@ -263,7 +293,9 @@ def parse_authority(text: str) -> Authority | None:
         hits.append(_RoleHit(t.titles["head of"], _display(words, t), m.start(), True))
     mine = [h for h in hits if h.self_said]
     best = max(mine, key=lambda h: (_RANK[h.level], -h.start)) if mine else None
-    role = best.role if best else None
+    role = _joined_role(norm, best, mine, t) if best else None
+    if role is None and _OWNER.search(norm):
+        role = "Owner"  # "i own the shop", "my wife and i own the company"
 
     level: AuthorityLevel | None = None
     if t.phrases["influencer"].search(norm):

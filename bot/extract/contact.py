@@ -15,8 +15,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.extract._text import clean_spaces, is_noise, normalize, one_edit_apart, word_set
+from bot.extract._text import (
+    SCALES,
+    UNITS,
+    clean_spaces,
+    is_noise,
+    normalize,
+    one_edit_apart,
+    word_set,
+)
 from bot.extract.authority import tables as role_tables
+from bot.extract.money import CURRENCIES
 from bot.extract.proper_names import (
     COMPANY,
     FUNCTION_WORDS,
@@ -25,12 +34,14 @@ from bot.extract.proper_names import (
     Cues,
     capitalized_runs,
 )
+from bot.handoff.zone_names import names as place_names
+from bot.handoff.zone_names import phrase as place_phrase
 
 SELF_EMPLOYED = "Self-employed"
 
 # ---- names --------------------------------------------------------------------------------
 
-_GREETING = r"(?:(?:hi|hello|hey|sure|ok|okay|yes|yeah|yep|well|so)\b[\s,.!:-]*)*"
+_GREETING = r"(?:(?:hi|hello|hey|hiya|greetings|sure|ok|okay|yes|yeah|yep|well|so)\b[\s,.!:-]*)*"
 _NAME_LEAD_IN = re.compile(
     _GREETING
     + r"(?:(?:my\s+(?:full\s+|first\s+)?n[a-z]{1,4}(?:'s|\s+is)?|(?:the\s+)?name(?:'s|\s+is)"
@@ -62,14 +73,18 @@ NOT_NAMES = word_set(
     also still already yet now today tomorrow soon asap call email phone number budget
     right alright oops whoops well so anyway honestly basically always never sometimes again
     absolutely certainly definitely indeed hmm um uh ah oh wow lol haha apologies pardon
+    should would could have has had said say did does was were been got thing things
     """
 )
 # A first word like "browsing" or "wondering" is an activity, not a name.
 _ACTIVITY = re.compile(r"^[a-z]{4,}ing$")
+_INITIAL = re.compile(r"^(?:[^\W\d_]\.)+$")  # "A.", "J.R."
 _PARTICLES = word_set("van von der den de da di du del della la le ten ter bin al el dos das")
 
 
 def _cap(part: str) -> str:
+    if _INITIAL.match(part):
+        return part.upper()  # "j.r." -> "J.R."
     if part.startswith("mc") and len(part) > 2:
         return "Mc" + part[2:3].upper() + part[3:]
     return part[:1].upper() + part[1:]
@@ -98,7 +113,7 @@ def _is_role(text: str, *, whole: bool = True) -> bool:
 
 
 # Clauses of an answer typed without capitals: "hi again! carlos speaking. what else?"
-_CLAUSE_BREAK = re.compile(r"[.!?…;,]+(?=\s|$)|[^\w\s.,;:!?'’&@()\"/-]+|(?<=\s)-(?=\s)")
+_CLAUSE_BREAK = re.compile(r"[.!?…;,:]+(?=\s|$)|[^\w\s.,;:!?'’&@()\"/-]+|(?<=\s)-(?=\s)")
 _LEAD_IN_CUE = re.compile(
     r"\b(?:name|names|call|called|i'm|im|i\s+am|this\s+is|it's|its|talking|speaking|here"
     r"|work|working|employed|represent|company|compnay|company's|with|at|from|@)\b|@",
@@ -115,8 +130,12 @@ def _clauses(text: str) -> list[str]:
 def _pick(text: str, clean: Callable[[str], str | None], cues: Cues) -> str | None:
     """The best-placed name in an answer: the capitalized runs by rank, then (typed in lower
     case, or no run was a name) the whole answer, then its clauses, cue first."""
-    for run in capitalized_runs(text, cues):
+    runs = capitalized_runs(text, cues)
+    for run in runs:
         if run.score > -3 and (found := clean(run.text)):
+            for fuller in runs:  # "I'm Rahul, Rahul Iyer": the same name, said in full
+                if fuller.text.startswith(run.text + " ") and (more := clean(fuller.text)):
+                    return more
             return found
     if found := clean(text):
         return found
@@ -153,8 +172,10 @@ def _clean_name(text: str) -> str | None:
     words = name.split()
     if len(words) > 5 or not _NAME_CHARS.match(name) or any(ch.isnumeric() for ch in name):
         return None
-    if any(w.lower().strip(".") in NOT_NAMES | FUNCTION_WORDS for w in words):
-        return None
+    if any(
+        w.lower().strip(".") in NOT_NAMES | FUNCTION_WORDS and not _INITIAL.match(w) for w in words
+    ):
+        return None  # ("A." in "Kwame A. Boateng" is an initial, not the article)
     if _ACTIVITY.match(words[0].lower()) and (len(words) == 1 or name == name.lower()):
         return None
     if name == name.lower() or name == name.upper():
@@ -217,10 +238,13 @@ _NO_COMPANY = frozenset(
     }
 )
 _COMPANY_LEAD_IN = re.compile(
-    _GREETING + r"(?:(?:i|we)\s+work\s+(?:at|for|with)|(?:i'm|i\s+am|im)\s+(?:at|with|from)"
+    r"^\s*"
+    + _GREETING
+    + r"(?<![\w'])(?:(?:i|we)\s+work\s+(?:at|for|with)|(?:i'm|i\s+am|im)\s+(?:at|with|from)"
     r"|we're\s+called|we\s+are\s+called|it's\s+called|its\s+called|it\s+is\s+called"
     r"|we're|we\s+are|it's|it\s+is|its"
-    r"|(?:the|my|our)\s+company(?:\s+name)?(?:'s|\s+is)|company(?:\s+name)?\s*(?:is|:)"
+    r"|(?:the|my|our)\s+company(?:\s+name)?(?:'s|\s+is)(?:\s+called|\s+named)?"
+    r"|company(?:\s+name)?\s*(?:is|:)"
     r"|(?:i'm\s+)?(?:working|workin'?|employed)\s+(?:at|for|by|@)|i\s+represent|we\s+represent"
     r"|co\s*:|we\s+r"
     r"|(?:the\s+|my\s+|our\s+)?comp[a-z]{3,5}(?:\s+name)?\s*(?:is|:|=)"
@@ -234,11 +258,16 @@ _LEGAL_NEXT = (
     + "|".join(re.escape(form) for form in sorted(LEGAL_FORMS, key=len, reverse=True))
     + r")(?![\w])"
 )
+# Partners listed before a comma: "Silva, Costa e Associados", "Smith, Jones & Partners".
+_PARTNERS_NEXT = r"|(?-i:\s+[A-Z][\w'-]*\s+(?:e|y|i|et|und|and|&)\s+[A-Z])"
 _COMPANY_END = re.compile(  # linear, as _NAME_END
-    r"(?<!\s)\s*(?:[;!?]|,(?!" + _LEGAL_NEXT + r")|\((?!" + _LEGAL_NEXT + r"\s*\))"
-    r"|\)(?!" + _LEGAL_NEXT + r")|(?<=\s)-\s|(?<!\bsp)(?<!\bco)(?<!\binc)(?<!\bltd)(?<!\bcorp)\.\s"
+    r"(?<!\s)\s*(?:[;!?]|,(?!" + _LEGAL_NEXT + _PARTNERS_NEXT + r")|\((?!" + _LEGAL_NEXT + r"\s*\))"
+    r"|\)(?!"
+    + _LEGAL_NEXT
+    + r")|(?<=\s)-\s|(?<!\bsp)(?<!\bco)(?<!\binc)(?<!\bltd)(?<!\bcorp)(?<!\bpvt)(?<!\bst)(?<!\bmt)"
+    r"(?<!\bbros)(?<!\bintl)\.\s"
     # after a legal form's dot, a capitalized word opens the next sentence ("Ltd. Happy to")
-    r"|(?:(?<=\bltd)|(?<=\binc)|(?<=\bllc)|(?<=\bplc)|(?<=\bcorp))\."
+    r"|(?:(?<=\bltd)|(?<=\binc)|(?<=\bllc)|(?<=\bplc)|(?<=\bcorp)|(?<=\bco))\."
     r"(?=(?-i:\s+(?!Ltd\b|Inc\b|LLC\b|PLC\b)[A-Z]))"
     r"|(?<=\s)(?:as\s+(?:a|an|the)|where|and\s+i|but|thanks"
     r"|thank\s+you|cheers|btw)\b).*$",
@@ -272,6 +301,8 @@ LEGAL_SUFFIXES: dict[str, str] = {
     "oy": "Oy",
     "ab": "AB",
     "aps": "ApS",
+    "asa": "ASA",
+    "pvt": "Pvt",
 }
 _SMALL = frozenset({"and", "of", "the", "for", "de", "du", "des", "und", "&"})
 # Words that describe a kind of organisation or a part of one, never name one on their
@@ -303,15 +334,27 @@ def _title_company(name: str) -> str:
         opened = "(" if said.startswith("(") and len(said) > 1 else ""  # "(pty)" -> "(Pty)"
         word = said[len(opened) :]
         bare = word.rstrip(".,)")
-        if bare in LEGAL_SUFFIXES and i:
+        if bare == "as" and i > 1 and i == len(name.split()) - 1:
+            words.append("AS" + word[len(bare) :])  # Norwegian "Berg & Fjord AS"
+        elif bare in LEGAL_SUFFIXES and i:
             words.append(opened + LEGAL_SUFFIXES[bare] + word[len(bare) :])
         elif opened:
             words.append(opened + word[:1].upper() + word[1:])
         elif word in _SMALL and i:
             words.append(word)
+        elif re.fullmatch(r"[^\W\d_]{1,2}&[^\W\d_]{1,2}", word):
+            words.append(word.upper())  # "r&d" -> "R&D"
         else:
-            words.append("-".join(p[:1].upper() + p[1:] for p in word.split("-")))
+            words.append("-".join(_title_part(p) for p in word.split("-")))
     return " ".join(words)
+
+
+def _title_part(word: str) -> str:
+    """ "o'brien's" -> "O'Brien's", "l'atelier" -> "L'Atelier": after a one-letter elision."""
+    head, apostrophe, rest = word.partition("'")
+    if apostrophe and len(head) == 1 and len(rest) > 2:
+        return head.upper() + "'" + rest[:1].upper() + rest[1:]
+    return word[:1].upper() + word[1:]
 
 
 def _strip_role(text: str) -> str:
@@ -346,6 +389,9 @@ def clean_company(text: str) -> str | None:
         return SELF_EMPLOYED
     if norm in _NO_COMPANY:
         return None
+    _, colon, after = text.rpartition(": ")
+    if colon and (found := _pick(after, _clean_company, COMPANY)):
+        return found  # "Easy one: nimbus.io": what follows the colon is the answer
     return _pick(text, _clean_company, COMPANY)
 
 
@@ -360,17 +406,60 @@ def _company_word_typos(text: str) -> str:
 
 # Chat noise around an answer: "oh, maison lumière sas sry", "Sunrise Dental Care lol".
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:oh+|ah+|um+|uh+|hmm+|hm|well|ok|okay|so|yeah|yea|sure|right)\b[\s,.!:-]{0,5}){1,4}",
+    r"^(?:(?:oh+|ah+|um+|uh+|er+m*|hmm+|hm|well|ok+|okay|k+|so+|yeah|yea|yh|ya|yah|yep|sure"
+    r"|right|sry|sorry|soz|oops|whoops|hehe\w{0,6}|haha\w{0,6}|lol)\b[\s,.!:-]{0,5}){1,4}",
     re.IGNORECASE,
 )
 _TRAILING_FILLER = re.compile(
-    r"(?:[\s,.!:-]{1,5}(?:lol|lmao|haha\w{0,6}|hehe\w{0,6}|xd|sry|sorry|tbh|btw|thx|ty"
-    r"|thanks|cheers|fyi|atm|rn|pls|plz|here|currently|at\s+the\s+moment|right\s+now))+"
+    r"(?:[\s,.!:-]{1,5}(?:lol|lmao|ha|hah|haha\w{0,6}|hehe\w{0,6}|xd|sry|sorry|tbh|btw|thx"
+    r"|thnx|thanx|tnx|ty|thanks|cheers|fyi|atm|rn|pls|plz|please|ofc|obv|tho|here|currently"
+    r"|at\s+the\s+moment|right\s+now))+"
     r"[\s.!]{0,5}$",
     re.IGNORECASE,
 )
 # A figure is an amount or a year, never a company: "7k", "2028", "10,000".
 _FIGURE = re.compile(r"[\d\s.,]{0,20}\d[\d\s.,]{0,20}[km]?")
+
+
+# The words of an amount or a span of time, never of a name: "10 weeks", "12 lakhs",
+# "CAD", "two years away at least" (DIET and the "at"/"for" cues offer them as companies).
+_MEASURE_WORDS = word_set(
+    """
+    least most about around approx approximately roughly some few couple away out weeks week
+    days day months month years year yrs quarters quarter k grand lakh lakhs crore crores
+    mil bucks per each time
+    """
+)
+# A typed sentence about oneself, never a name: "put me through to sales please".
+_PERSONAL_PRONOUNS = word_set("i i'm im me my you your we us")
+_ROLE_JOIN = re.compile(r"\s*(?:&|\band\b|/|,)\s*", re.IGNORECASE)
+
+
+def _is_a_measure(company: str) -> bool:
+    """Only figures and words of amounts or time ("3M" is a company: its M is a capital)."""
+    return all(
+        re.fullmatch(r"[\d.,]+[km]?", word)
+        or word.lower() in UNITS
+        or word.lower() in SCALES
+        or word.lower() in _MEASURE_WORDS
+        or word.lower() in CURRENCIES
+        or word.lower() in FUNCTION_WORDS
+        for word in company.replace("$", " ").strip(" .!?").split()
+    )
+
+
+def _names_no_company(company: str, norm: str) -> bool:
+    """What reads as a company's shape but names something else: a place ("Hello from
+    Melbourne"), an amount or a span of time, titles joined ("President & CEO"), a lone
+    letter, or a sentence typed in lower case about oneself."""
+    if len(company.strip(". ")) < 2 or _is_a_measure(company):
+        return True
+    if place_phrase(company) in place_names():
+        return True
+    parts = [part for part in _ROLE_JOIN.split(company) if part]
+    if len(parts) > 1 and all(_is_role(part) for part in parts):
+        return True
+    return company == company.lower() and any(w in _PERSONAL_PRONOUNS for w in norm.split())
 
 
 def _without_filler(text: str) -> str:
@@ -393,8 +482,10 @@ def _clean_company(text: str) -> str | None:
     company = _COMPANY_LEAD_IN.sub("", company, count=1)
     company = _COMPANY_END.sub("", company)
     company = _SCHEME.sub("", company).strip(" !?\"'")
-    if company.endswith(".") and not re.search(r"\.[^\W\d_]{1,4}\.$", company):
-        company = company.rstrip(".")  # a full stop, not "K.K." or "S.p.A."
+    if company.endswith(".") and not re.search(
+        r"(?:\.[^\W\d_]{1,2}|\.\s[^\W\d_]{1,4})\.$", company
+    ):
+        company = company.rstrip(".").rstrip()  # a full stop, not "K.K." or "S.p.A."
     norm = normalize(company)
     if norm in _SOLO:
         return SELF_EMPLOYED
@@ -406,6 +497,10 @@ def _clean_company(text: str) -> str | None:
         return None
     if norm.startswith("the ") and _is_role(norm[4:]):
         return None  # "the coo" is a role, not a company
+    if _names_no_company(company, norm) or ": " in company:
+        return None  # a colon introduces the answer: "That one's easy: kiwi.labs."
+    if company == company.lower() and re.match(r"[^\W\d_]+'(?:s|re|m|ve|ll|d)\b", company):
+        return None  # "here's the thing", "that's it": a clause, not a name
     if company == company.lower() and not _DOMAIN_LIKE.match(company):
         return _title_company(company)
     return company

@@ -330,6 +330,7 @@ _FIGURE = re.compile(
     (?<![\w.,'/])
     (?:(?P<pre>{_CUR})\s?)?
     (?P<num>{_DIGITS}|half\s+a\s+million|a(?=\s+grand\b)|{WORD_NUMBER})
+    (?P<half>\s+and\s+a\s+half(?=\s?(?:{_MULT})(?![^\W\d_])))?
     (?:\s?(?P<mult>{_MULT})(?![^\W\d_]))?
     (?:\s?(?P<post>{_CUR}))?
     (?![^\W_])
@@ -406,6 +407,10 @@ def _figures(norm: str) -> list[_Figure]:
                 base = base / mult
         if base is None:
             continue
+        if m.group("half"):
+            base += Decimal("0.5")  # "two and a half grand"
+        if is_words and " hundred" in f" {num}" and base >= 100:
+            is_words = False  # "fifteen hundred": said as an amount, not a bare "twenty"
         strong = currency is not None or mult is not None
         if currency is None and _NOT_MONEY_AFTER.match(norm, m.end()):
             continue  # "20k visits a month", "14 people": a count, not an amount

@@ -38,7 +38,7 @@ _SENTENCE_END = re.compile(r"[.!?…\n]|[^\w\s,;:'’&@()\"-]")  # punctuation o
 # "Bank of Ireland", "Jan van der Berg", "Ferreira e Filhos".
 CONNECTORS = word_set(
     "& and of the for de di da das do dos du del della la le van von der den ten ter y e et und"
-    " z bin bint ben al el"
+    " z i bin bint ben al el"
 )
 
 
@@ -49,6 +49,9 @@ class Cues:
     before: frozenset[str]  # "My name is ...", "I work at ..."
     after: frozenset[str]  # "... here", "... speaking"
     against: frozenset[str]  # right before: another kind of name ("from Acme" is no person)
+    # A company's name may open with "The" and list partners before a comma:
+    # "The Green Grocer Co-op", "Silva, Costa e Associados".
+    company: bool = False
 
 
 PERSON = Cues(
@@ -60,6 +63,7 @@ COMPANY = Cues(
     before=word_set("at @ for with from represent is called : we're it's its are company"),
     after=frozenset(),
     against=word_set("i'm im am me"),
+    company=True,
 )
 # Capitalized only because they start a sentence, or pleasantries: never a name alone.
 FUNCTION_WORDS = word_set(
@@ -74,6 +78,9 @@ FUNCTION_WORDS = word_set(
     """
 )
 _ABBREVIATED = re.compile(r"^(?:[^\W\d_]\.){2,}$")  # "K.K.", "S.A."
+# Abbreviations whose dot ends no sentence: "St. Mary's Hospital Trust", "Pvt. Ltd.".
+_DOTTED = word_set("st mt dr mr mrs ms bros intl")
+_PARTNER_JOINS = word_set("e y i et und and &")
 
 
 @dataclass(frozen=True)
@@ -98,12 +105,26 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
         word, start, end = m.group(), m.start(), m.end()
         initial = len(word) == 2 and word[0].isupper()  # "J." in "J. R. R. Tolkien"
         kept = (
-            initial or _ABBREVIATED.match(word) or "." in word[:-1] or word.lower() in LEGAL_FORMS
+            initial
+            or _ABBREVIATED.match(word)
+            or "." in word[:-1]
+            or word.lower() in LEGAL_FORMS
+            or word.lower().rstrip(".") in LEGAL_FORMS | _DOTTED
         )
         if word.endswith(".") and not kept:
             word, end = word[:-1], end - 1  # a full stop, not part of "K.K."
         out.append((word, start, end))
     return out
+
+
+def _partners_at(tokens: list[tuple[str, int, int]], j: int) -> bool:
+    """ "Costa e Associados" after "Silva,": a partner, a join, a partner."""
+    return (
+        j + 2 < len(tokens)
+        and _is_capitalized(tokens[j][0])
+        and tokens[j + 1][0].lower() in _PARTNER_JOINS
+        and _is_capitalized(tokens[j + 2][0])
+    )
 
 
 def _sentence_start(text: str, at: int) -> bool:
@@ -123,6 +144,7 @@ def capitalized_runs(text: str, cues: Cues) -> list[Run]:
             continue
         if (
             word.lower() in FUNCTION_WORDS
+            and not (cues.company and word == "The")
             and i + 1 < len(tokens)
             and _is_capitalized(tokens[i + 1][0])
             and not text[end : tokens[i + 1][1]].strip()
@@ -134,7 +156,10 @@ def capitalized_runs(text: str, cues: Cues) -> list[Run]:
         while j < len(tokens):
             nxt, nstart, _ = tokens[j]
             gap = text[tokens[j - 1][2] : nstart]
-            if gap.strip() and not (gap.strip() in _LEGAL_GAPS and nxt.lower() in LEGAL_FORMS):
+            if gap.strip() and not (
+                (gap.strip() in _LEGAL_GAPS and nxt.lower() in LEGAL_FORMS)
+                or (cues.company and gap.strip() == "," and _partners_at(tokens, j))
+            ):
                 break  # a comma, a full stop, an emoji: the name ends, unless a legal form
                 # follows: "Mbeki Solar (Pty) Ltd", "Zhongshan Parts Co., Ltd."
             if _is_capitalized(nxt) or nxt in ("&",) or nxt.lower() in LEGAL_FORMS:

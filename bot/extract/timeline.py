@@ -84,6 +84,14 @@ NO_PLANS = phrase_regex(
 # A dodge says nothing about when, whatever time words frame it ("right now we're just
 # looking"): unknown, read before the dates.
 DODGE = phrase_regex(("just looking", "just browsing", "just curious", "only browsing"))
+# Torn between two dates, no choice made: "maybe this year maybe next", "this year or
+# next": unknown, read before the dates (either would be a guess).
+TORN = re.compile(
+    r"\bmaybe\s+(?:this|next)\s+(?:year|month|quarter)\W+(?:or\s+)?maybe\s+(?:next|the)\b"
+    r"|\b(?:this|next)\s+(?:year|month|quarter)\s+or\s+(?:next|the\s+(?:one|year)\s+after)\b"
+)
+# The same day a year on, counted from today (not next year's middle).
+THIS_TIME_NEXT_YEAR = re.compile(r"\b(?:this|same)\s+time\s+next\s+year\b")
 # A purchase put off without a date: read after the dates, so "someday, maybe next year"
 # keeps its date.
 SOFT_NO_PLANS = phrase_regex(
@@ -140,7 +148,10 @@ ASAP = re.compile(
     r"|\bright\s+away\b|\bimmediate(?:ly)?\b|\burgent(?:ly)?\b|\byesterday\b|\btoday\b"
     r"|\btonight\b|\btomorrow\b|\bthis\s+week\b|\bend\s+of\s+(?:the\s+|this\s+)?week\b"
     r"|\bstraight\s+away\b|\bat\s+once\b|\bpronto\b|\boverdue\b|\balready\s+late\b"
-    r"|\bnow\b|\beod\b"
+    r"|\bnow\b|\beod\b|\bthis\s+(?:very\s+)?(?:minute|instant|second)\b"
+    # needed in the past: needed now ("we needed it last month")
+    r"|\b(?:needed|wanted)\s+(?:it|this|one|that)?\s*(?:since\s+)?(?:last\s+(?:week|month|year)"
+    r"|ages\s+ago|months\s+ago|weeks\s+ago)\b"
 )
 
 MONTHS: dict[str, int] = {
@@ -648,8 +659,9 @@ def parse_timeline(text: str, today: dt.date) -> Timeline | None:
         return None
     if NO_PLANS.search(norm):
         return Timeline(raw=raw, status="none")
-    if DODGE.search(norm):
+    if DODGE.search(norm) or TORN.search(norm):
         return Timeline(raw=raw, status="unknown")
+    norm = THIS_TIME_NEXT_YEAR.sub("in 12 months", norm)
     for matcher in MATCHERS:
         months = matcher(norm, today)
         if months is not None:

@@ -41,6 +41,14 @@ NAMES = [
     ("Right, sure, Tomasz Nowak. Bit busy today.", "Tomasz Nowak"),
     ("Whoops, forgot to say: Aiko Sato", "Aiko Sato"),
     ("Well, it's Priya Raman", "Priya Raman"),
+    # an apology or a laugh first, a middle initial, the name said again in full
+    ("soz my name is elif yilmaz", "Elif Yilmaz"),
+    ("hehe dara okafor", "Dara Okafor"),
+    ("Sorry, forgot to say. bronwyn.", "Bronwyn"),
+    ("Sure thing, dara okafor. Nice chatting!", "Dara Okafor"),
+    ("kk Tomas B. Novak", "Tomas B. Novak"),
+    ("j.k. osei", "J.K. Osei"),
+    ("I'm Arjun, Arjun Mehta.", "Arjun Mehta"),
 ]
 
 
@@ -117,6 +125,24 @@ COMPANIES = [
     ("I'm a freelancer", SELF_EMPLOYED),
     ("self-employed", SELF_EMPLOYED),
     ("I work for myself", SELF_EMPLOYED),
+    # chat words around the answer, at either end
+    ("yh moreau conseil sarl", "Moreau Conseil SARL"),
+    ("kk lindgren bygg ab thnx", "Lindgren Bygg AB"),
+    ("erm river stone ofc", "River Stone"),
+    ("ah the company is named river stone", "River Stone"),
+    # dots that end no sentence, partners before a comma, "The", joins of other languages
+    ("Patel & Sons Pvt. Ltd.", "Patel & Sons Pvt. Ltd."),
+    ("Sure, St. Anne's Care Home. We're small.", "St. Anne's Care Home"),
+    ("Ferreira, Lopes e Filhos", "Ferreira, Lopes e Filhos"),
+    ("Jones, Baker & Partners", "Jones, Baker & Partners"),
+    ("it's The Copper Kettle Co-op", "The Copper Kettle Co-op"),
+    ("Nowak i Synowie sp. z o.o.", "Nowak i Synowie sp. z o.o."),
+    ("we bake, we're called Loaf & Co. Nobody knows us yet.", "Loaf & Co"),
+    ("Easy one: nimbus.io", "nimbus.io"),
+    # lower case, capitalized as people write them
+    ("d'angelo's pizzeria", "D'Angelo's Pizzeria"),
+    ("q&a labs ha", "Q&A Labs"),
+    ("fjell & hav as", "Fjell & Hav AS"),
 ]
 
 
@@ -142,6 +168,16 @@ NOT_COMPANIES = [
     "why",
     "jane@acme.io",
     "we are a small agency",
+    # a place, an amount or a span of time, titles joined, a lone letter, a sentence
+    "Greetings from Oslo",
+    "Hi from Toronto",
+    "about 6 weeks",
+    "8 lakhs",
+    "NZD",
+    "Founder & CEO",
+    "Anyway: Director and Owner.",
+    "X",
+    "get me someone from sales please",
 ]
 
 

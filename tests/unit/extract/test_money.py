@@ -84,6 +84,11 @@ AMOUNTS = [
     ("30k a year, so 2.5k per month", D(30000), None, None, "year"),
     ("$1.2bn", D(1200000000), None, "USD", None),
     ("  $50k  ", D(50000), None, "USD", None),
+    # spelled with a scale word, or "and a half" before a multiplier
+    ("twelve hundred a month", D(1200), None, None, "month"),
+    ("about five hundred dollars", D(500), None, "USD", None),
+    ("three and a half grand a year", D(3500), None, None, "year"),
+    ("1 and a half million rupees", D(1500000), None, "INR", None),
 ]
 
 
@@ -200,6 +205,8 @@ NOTHING_SAID = [
     "b2b saas",
     "see you on 15.03.2027",
     "call me tomorrow",
+    "two and a half",  # no multiplier: how many of what?
+    "a hundred leads a month",
 ]
 
 

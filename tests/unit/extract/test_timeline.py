@@ -27,6 +27,10 @@ DATES = [
     ("we need it now", 0.0),
     ("yesterday", 0.0),
     ("yesterday lol", 0.0),
+    ("this very minute", 0.0),
+    ("honestly we wanted it weeks ago", 0.0),
+    ("needed this since last year", 0.0),
+    ("same time next year", 12.0),
     ("urgent", 0.0),
     ("it's urgent", 0.0),
     ("immediately", 0.0),
@@ -179,6 +183,10 @@ def test_no_plans(text: str) -> None:
 
 
 UNKNOWN = [
+    # torn between two dates
+    "maybe next month, maybe the one after",
+    "this quarter or next",
+    "maybe this year or maybe next",
     "not sure",
     "Not sure.",
     "don't know",
@@ -206,6 +214,7 @@ def test_unknown(text: str) -> None:
 
 
 NOTHING_SAID = [
+    "our best month was last month",  # the past, but not a need
     "",
     "  ",
     "asdf",
