@@ -46,8 +46,6 @@ UNKNOWN = phrase_regex(
         "rather not",
         "prefer not to say",
         "prefer not",
-        "can't say",
-        "cannot say",
         "not telling",
         "confidential",
         "it's private",
@@ -57,6 +55,8 @@ UNKNOWN = phrase_regex(
 # Only as the whole answer: "pass" in "can it pass a chat to a person?" is no refusal.
 UNKNOWN_ALONE = re.compile(
     r"^(?:(?:i'll|i)\s+)?(?:n/a|skip|pass)(?:\s+(?:please|thanks|on that))?[\s.!]*$"
+    # "can't say" refuses alone; "can't say it's urgent, but..." hedges a need it then tells
+    r"|^(?:(?:sorry|i)[\s,]+)*(?:can't|cannot|can\s+not)\s+say(?:\s+(?:sorry|really))?[\s.!]*$"
 )
 # A need denied, with the adverbs people put inside ("don't really need anything").
 # The adjective of a denied need or problem: "no real need", "no particular problem".
@@ -70,7 +70,7 @@ NEED_DENIED = re.compile(
     r"(?:a|any|an\s+\w+|much|the)\s+(?:\w+\s+)?need(?![\w'])"
     # after a short lead-in at most ("umm", "I'd say", "tl;dr", "problem is")
     r"|(?:^(?:\S{1,12}[\s,]+){0,4}|[,;:]\s*)"
-    rf"no\s+(?:{_DENIED_KIND}\s+)?needs?(?!\s+(?:for|to)\b)(?![\w'])"
+    rf"no\s+(?:{_DENIED_KIND}\s+)?(?:needs?|requirements?)(?!\s+(?:for|to)\b)(?![\w'])"
     # a problem denied with its adjective ("no particular problem"; a bare "no problem" is
     # often only politeness: "no problem, we lose leads at night though")
     r"|(?:^(?:\S{1,12}[\s,]+){0,4}|[,;:]\s*)"
@@ -101,6 +101,10 @@ NOTHING_YET = phrase_regex(
         "nothing in particular",
         "nothing urgent",
         "nothing pressing",
+        "not a specific problem",
+        "not a particular problem",
+        "not one specific problem",
+        "a general wish",
     )
 )
 NONE = phrase_regex(
@@ -130,6 +134,8 @@ NONE = phrase_regex(
 GOAL_OR_PAIN = phrase_regex(
     (
         # goals
+        "response time",
+        "response times",
         "need to",
         "needs to",
         "want to",
@@ -441,6 +447,11 @@ HEDGES = phrase_regex(
         "i've heard",
         "i heard",
         "supposedly",
+        "working out what",
+        "figuring out what",
+        "work out what",
+        "figure out what",
+        "part of that",
     )
 )
 # The verbs of a goal in any inflection ("qualified", "routes", "pushing"): a visitor
@@ -489,6 +500,18 @@ CONCRETE_AT = 3
 NOT_A_BUYER = phrase_regex(
     (
         "i'm a student",
+        "master's student",
+        "masters student",
+        "phd student",
+        "grad student",
+        "dissertation",
+        "coursework",
+        "university project",
+        "killing time",
+        "lunch break",
+        "just nosy",
+        "being nosy",
+        "nosing around",
         "as a student",
         "student project",
         "thesis",
@@ -571,6 +594,9 @@ NOT_A_BUYER = phrase_regex(
 NOTHING_TO_SOLVE = phrase_regex(
     (
         "nothing to solve",
+        "nothing to fix",
+        "nothing that needs fixing",
+        "nothing broken",
         "no problem to solve",
         "no problems to solve",
         "nothing really",
@@ -772,6 +798,21 @@ _QUESTION = re.compile(
 )
 
 
+# A stall or a reaction to the question ("brb", "interesting question...", "hold on"):
+# the visitor has not answered yet, so the bot asks again.
+_STALL_WORDS = word_set(
+    """
+    brb bbl sec secs second moment min minute hold on wait gimme give me interesting
+    question good great tough tricky hard fair point hmm hm um umm uh er erm ah
+    """
+)
+
+
+def _stalls(norm: str) -> bool:
+    words = re.findall(r"[^\W\d_][\w']*", norm)
+    return bool(words) and all(w in _STALL_WORDS or w in _EMPTY_WORDS for w in words)
+
+
 def _dodges(norm: str) -> bool:
     """Only dodge phrases and empty words: the visitor said nothing about a need."""
     if not DODGE.search(norm):
@@ -797,7 +838,7 @@ def assess_need(text: str) -> Need | None:
     or a question to us (the FAQ answers it, then the need is asked again)."""
     raw = text.strip()
     norm = normalize(raw)
-    if is_noise(norm):
+    if is_noise(norm) or _stalls(norm):
         return None
     if UNKNOWN.search(norm) or UNKNOWN_ALONE.match(norm) or DONT_KNOW_ALONE.match(norm):
         return Need(raw=raw, level="unknown")

@@ -162,7 +162,7 @@ def _tag_email(fact: Fact, seed: int) -> Fact:
         # Untagged, every visitor drawing this phrasing had one address, and the lead store
         # merged their leads (one person, found by email): facts from another conversation.
         label = re.escape(domain.split(".")[0])
-        spelled = re.search(rf"\s+at\s+{label}\b", fact.text, re.I)
+        spelled = re.search(rf"\s+[(\[]?at[)\]]?\s+{label}\b", fact.text, re.I)  # "(at)"
         if spelled is None:
             return fact
         text = fact.text[: spelled.start()] + str(seed) + fact.text[spelled.start() :]

@@ -11,6 +11,11 @@ from bot.facts import Need
 
 CONCRETE = [
     # text, summary
+    # "can't say" that hedges, then a pain
+    (
+        "can't say it's urgent, but our response time is two days and leads go cold",
+        "Can't say it's urgent, but our response time is two days and leads go cold",
+    ),
     (
         "we lose leads because nobody answers the chat at night",
         "We lose leads because nobody answers the chat at night",
@@ -98,6 +103,12 @@ def test_concrete(text: str, summary: str) -> None:
 
 
 VAGUE = [
+    # a problem said not to be specific, needs still being worked out
+    (
+        "not a particular problem, just want to do better",
+        "Not a particular problem, just want to do better",
+    ),
+    ("we're figuring out what we need first", "We're figuring out what we need first"),
     ("something for sales maybe", "Something for sales maybe"),
     ("not sure, maybe more leads", "Not sure, maybe more leads"),
     ("CRM", "CRM"),
@@ -166,6 +177,11 @@ def test_vague(text: str, summary: str) -> None:
         "we've already sorted that",
         "already handled it internally",
         "Long story short: the thing is we already sorted it ourselves.",
+        # nothing to fix, no requirements, a student of any kind, an idle visitor
+        "honestly there's nothing to fix, just nosing around",
+        "no requirements at all",
+        "phd student, comparing chatbots for a paper",
+        "I'm just killing time, ignore me",
     ],
 )
 def test_none(text: str) -> None:
@@ -250,7 +266,10 @@ def test_a_question_naming_a_goal_is_a_need() -> None:
     assert need.level == "concrete"
 
 
-@pytest.mark.parametrize("text", ["", "   ", "asdf", "?", "why?", "...", "hello"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "asdf", "?", "why?", "...", "hello", "brb", "hmm, tough question", "hold on a sec"],
+)
 def test_nothing_said(text: str) -> None:
     assert assess_need(text) is None
 

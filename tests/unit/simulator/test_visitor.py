@@ -96,6 +96,9 @@ def test_each_seed_s_address_is_its_own_mailbox() -> None:
     ]
     assert tagged[0].text == "mail tom11029+leads@gmail.com"
     assert len({email_key(str(t.value["value"])) for t in tagged}) == 2
+    spelled = Fact(slot="email", text="anil (at) mehta (dot) in", value={"value": "anil@mehta.in"})
+    assert _tag_email(spelled, 7).text == "anil7 (at) mehta (dot) in"
+    assert _tag_email(spelled, 7).value["value"] == "anil7@mehta.in"
 
 
 def test_an_asked_slot_is_answered_in_the_plan_s_style(
