@@ -867,6 +867,7 @@ def _fuller_budget(answer: Answer, detail: dict[str, Any] | None) -> dict[str, A
 _TIMELINE_LEAD_IN = re.compile(
     r"(?:\b(?:by|before|until|till|no\s+later\s+than)\s+)?(?:\b(?:the\s+)?(?:end|start|"
     r"beginning|middle)\s+of\s+(?:the\s+)?|\b(?:early|late|mid|end|start)[\s-]+|"
+    r"\b(?:this|same)\s+time\s+|"  # "[this time ]next year": a year from today
     r"\b(?:by|before|until|till)\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
@@ -1081,8 +1082,13 @@ def not_a_deadline(message: str, text: str) -> bool:
     clause = before[m.end() :] if (m := _CLAUSE_START.match(before)) else before
     if _PAST_OR_AWAY.search(clause) or _NEGATED_BEFORE.search(before):
         return True
-    if _PRESENT_ONLY.match(said) and _STATE_AFTER.match(message, at + len(said)):
-        return True  # "Right now it's 5 lakh per year": how things are, not when to start
+    present = _PRESENT_LEAD.match(said)
+    if present:
+        after = said[present.end() :] + message[at + len(said) :]
+        if _STATE_AFTER.match(after):
+            return True  # "Right now it's 5 lakh per year": how things are, not when to start
+        if not _WANTS.search(clause) and not _WANTS.match(after):
+            return True  # "it's done by hand now": no one wants anything by then
     if not _TAKES_DAYS.match(said):
         return False
     return not _DEADLINE_BEFORE.search(before[-24:].rstrip())
@@ -1094,8 +1100,21 @@ _PRESENT_ONLY = re.compile(
     r"^(?:(?:right|just|as\s+of)\s+)?now$|^(?:at\s+the\s+moment|currently|for\s+now|atm|rn)$",
     re.IGNORECASE,
 )
+_PRESENT_LEAD = re.compile(
+    r"^(?:(?:right|just|as\s+of)\s+)?now\b|^(?:at\s+the\s+moment|currently|for\s+now|atm|rn)\b",
+    re.IGNORECASE,
+)
 _STATE_AFTER = re.compile(
-    r"[\s,]*(?:it's|it\s+is|its|we|we're|we've|i|i'm|there|there's|our|the|my|budget|that's)\b",
+    r"[\s,]*(?:it's|it\s+is|its|we|we're|we've|i|i'm|there|there's|our|the|my|budget|that's"
+    r"|they|they're|you|he|she|people|everyone|nobody|no\s+one|leads|sales|reps|visitors"
+    r"|customers)\b",
+    re.IGNORECASE,
+)
+# Said with "now" when it is a deadline: someone wants, needs or starts something then.
+_WANTS = re.compile(
+    r"\b(?:need|needs|needed|want|wants|wanted|start|starting|begin|get|getting|buy|launch"
+    r"|go\s+live|ready|set\s+up|asap|urgent|urgently|please|pls|demo|like)\b"
+    r"|^[\s,!.]*(?:please|pls|asap|if\s+possible)\b",
     re.IGNORECASE,
 )
 

@@ -644,12 +644,26 @@ async def test_a_sure_digression_is_left_to_its_rule(dispatcher, domain) -> None
     slots = await run_form(
         dispatcher,
         domain,
-        text="roughly 20k a year",
+        text="roughly 20k a year, but can I talk to someone first?",
         intent="human",
         confidence=0.93,
         requested_slot="budget",
     )
     assert "budget" not in slots  # the form rejects its turn; the rule for `human` runs
+
+
+async def test_the_human_intent_naming_no_person_yields_to_the_answer(dispatcher, domain) -> None:
+    """DIET read "humanly" as asking for a human, at 1.0: a request for a person names one."""
+    slots = await run_form(
+        dispatcher,
+        domain,
+        text="as quickly as humanly possible",
+        intent="human",
+        confidence=1.0,
+        requested_slot="timeline",
+    )
+    assert slots["timeline_detail"]["status"] == "date"
+    assert slots["timeline_detail"]["months"] == 0
 
 
 async def test_a_need_told_not_asked_beats_a_sure_faq(dispatcher, domain) -> None:

@@ -36,6 +36,9 @@ CASES = [
     ("practice manager, I approve spend", DM, "Practice Manager"),
     ("office junior, I just look things up", INF, "Office Junior"),
     ("I am an MD student", NONE, "MD Student"),
+    # a decision phrase denied
+    ("nope, not my decision", INF, None),
+    ("it isn't up to me, honestly", INF, None),
     ("CEO", DM, "CEO"),
     ("ceo", DM, "CEO"),
     ("i am the ceo", DM, "CEO"),

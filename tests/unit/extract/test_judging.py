@@ -504,12 +504,21 @@ def test_a_count_per_month_is_a_rate_not_a_timeline(message: str) -> None:
         # "now" opening a statement about how things are
         ("Right now it's about 3k a month, give or take", "Right now"),
         ("at the moment we have no budget at all", "at the moment"),
+        ("for now the sales team just guess, right now they have nothing", "right now they"),
+        # "now" where nobody wants anything by then: how things are done today
+        ("we copy every lead into the CRM by hand now", "now"),
     ],
 )
 def test_a_period_of_money_or_a_count_or_a_negated_hurry_is_no_timeline(
     message: str, span: str
 ) -> None:
     assert judge("timeline", message, entities=[("timeline", span)]).value is None
+
+
+def test_a_now_someone_wants_is_a_deadline() -> None:
+    verdict = judge("timeline", "we need a demo now please", entities=[("timeline", "now")])
+    assert verdict.detail is not None
+    assert verdict.detail["months"] == 0
 
 
 @pytest.mark.parametrize(
@@ -519,6 +528,7 @@ def test_a_period_of_money_or_a_count_or_a_negated_hurry_is_no_timeline(
         ("We hope to go live eighteen months from now.", "now.", 18.0),
         ("a year and a half from today", "today", 18.0),
         ("We plan to get started before January is out.", "before January", 2.0),
+        ("Honestly? Same time next year.", "next year", 12.0),
     ],
 )
 def test_an_asked_timeline_is_read_with_the_words_that_move_its_point(
