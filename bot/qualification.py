@@ -51,7 +51,7 @@ from bot.extract.email import address_spans
 from bot.extract.money import only_qualifies_a_noun, said_as_money
 from bot.extract.need import ADOPTION, names_a_goal_or_pain
 from bot.extract.proper_names import COMPANY, LEGAL_FORMS, PERSON, capitalized_runs
-from bot.extract.timeline import COUNTED_FROM, PERIOD_OVER
+from bot.extract.timeline import COUNTED_FROM, PERIOD_OVER, TORN
 from bot.facts import Authority, Budget, Need, Timeline
 
 FORM_SLOTS: tuple[str, ...] = (
@@ -415,8 +415,14 @@ def _extended(slot: str, message: str, mention: Mention) -> str | None:
     if mention.start is None or mention.end is None or not message:
         return None
     if slot == "name":
-        full = clean_name(message[mention.start : mention.start + 80])
         first = clean_name(mention.value)
+        # the capitalized run around the span: "[J.R. ]Whitfield", "Chloé Dubois[-Martin]"
+        for run in capitalized_runs(message, PERSON):
+            if run.start <= mention.start and mention.end <= run.end and run.text != mention.value:
+                around = clean_name(run.text)
+                if around and first and first.lower() in around.lower():
+                    return around
+        full = clean_name(message[mention.start : mention.start + 80])
         if full and first and full.lower().startswith(first.lower()) and len(full.split()) <= 4:
             return full if full != first else None
         return None
@@ -428,7 +434,13 @@ def _extended(slot: str, message: str, mention: Mention) -> str | None:
             if budget.period is not None:
                 return None
             # the period said right after the figure belongs to it ("$40k [for one year]")
-            said_next = _NEXT_WORDS.match(re.split(r"[,;.!?]", message[mention.end :])[0].strip())
+            # ("ten grand[, one-off]": a comma may stand between them)
+            said_next = _NEXT_WORDS.match(
+                re.split(
+                    r"[;.!?]|,(?!\s*(?:one|per|a|an|each|every|yearly|monthly|annually)\b)",
+                    message[mention.end :].lstrip(" ,"),
+                )[0].strip()
+            )
             with_period = f"{mention.value} {said_next.group(0)}" if said_next else ""
             longer = parse_budget(with_period) if with_period else None
             same = longer is not None and longer.amount == budget.amount
@@ -758,9 +770,14 @@ def _judge_asked(answer: Answer) -> Verdict:
         # "not sure, maybe 10k" still carries an answer; a plain "no idea" moves on.
         for text in _readings(answer):
             value, detail, _, _ = _parse(dataclasses.replace(answer, text=text))
-            if value is not None and _definite(detail) and detail is not None:
+            if (
+                value is not None
+                and _definite(detail)
+                and (detail is not None or slot in WHOLE_ANSWER_SLOTS)
+            ):
                 if (
                     slot == "need"
+                    and detail is not None
                     and detail.get("level") == "vague"
                     and not names_a_goal_or_pain(text)
                 ):
@@ -876,6 +893,10 @@ _TIMELINE_LEAD_IN = re.compile(
 def _fuller_timeline(answer: Answer, detail: dict[str, Any] | None) -> dict[str, Any] | None:
     """The asked timeline read with the words right before DIET's span when they move its
     point in time ("by the end of" + "next year", "a year from" + "now")."""
+    if detail and TORN.search(normalize(answer.message)):
+        torn = parse_timeline(answer.message, answer.today)
+        if torn:
+            return torn.to_slot()  # "hard to say, maybe this year maybe next": either a guess
     at = _found_at(answer.message, answer.text.strip())
     if not detail or at <= 0:
         return detail

@@ -407,7 +407,8 @@ def _company_word_typos(text: str) -> str:
 # Chat noise around an answer: "oh, maison lumière sas sry", "Sunrise Dental Care lol".
 _LEADING_FILLER = re.compile(
     r"^(?:(?:oh+|ah+|um+|uh+|er+m*|hmm+|hm|well|ok+|okay|k+|so+|yeah|yea|yh|ya|yah|yep|sure"
-    r"|right|sry|sorry|soz|oops|whoops|hehe\w{0,6}|haha\w{0,6}|lol)\b[\s,.!:-]{0,5}){1,4}",
+    r"|right|yes|sry|sorry|soz|oops|whoops|hehe\w{0,6}|haha\w{0,6}|lol)(?![\w&'’@-])"
+    r"[\s,.!:-]{0,5}){1,4}",
     re.IGNORECASE,
 )
 _TRAILING_FILLER = re.compile(

@@ -81,6 +81,7 @@ _ABBREVIATED = re.compile(r"^(?:[^\W\d_]\.){2,}$")  # "K.K.", "S.A."
 # Abbreviations whose dot ends no sentence: "St. Mary's Hospital Trust", "Pvt. Ltd.".
 _DOTTED = word_set("st mt dr mr mrs ms bros intl")
 _PARTNER_JOINS = word_set("e y i et und and &")
+_FIGURE_FIRST = re.compile(r"(?:^|(?<=[\s(\"]))\d{1,4}(?:/\d{1,4})?\s$")
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,9 @@ def capitalized_runs(text: str, cues: Cues) -> list[Run]:
             j += 1
         words = [t[0] for t in tokens[i : last + 1]]
         run_end = tokens[last][2]
+        figure = _FIGURE_FIRST.search(text[:start]) if cues.company else None
+        if figure:
+            start = figure.start()  # "24/7 Plumbing Ltd", "360 Media": a figure opens the name
         if text[start:run_end].count("(") > text[start:run_end].count(")"):
             run_end += text[run_end:].startswith(")")  # "(Pty)" closes its bracket
         score = 0

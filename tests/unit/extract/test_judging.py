@@ -563,3 +563,60 @@ def test_a_need_told_in_passing_names_a_goal_or_pain() -> None:
     told = "looking for a demo. acme gmbh, €0, we're self-funded, not for another 18 months"
     assert volunteered_need(told, []) is None
     assert volunteered_need("hi, we lose leads at night, budget 10k", []) is not None
+
+
+@pytest.mark.parametrize(
+    ("slot", "message", "span", "value"),
+    [
+        ("name", "kk T.J. Okafor", "Okafor", "T.J. Okafor"),
+        ("name", "Sure, I'm Lena, Lena Brandt-Hof.", "Lena", "Lena Brandt-Hof"),
+        ("company", "officially it's Hill & Dale AS", "Dale AS", "Hill & Dale AS"),
+    ],
+)
+def test_an_asked_name_or_company_is_read_in_full(
+    slot: str, message: str, span: str, value: str
+) -> None:
+    """DIET's span cut the name short; the cleaner's reading of the whole answer has it."""
+    verdict = judge(
+        slot, message, entities=[(slot if slot == "company" else "name", span)], requested=True
+    )
+    assert verdict.value == value
+
+
+def test_an_asked_timeline_torn_between_two_dates_is_unknown() -> None:
+    verdict = judge(
+        "timeline",
+        "no idea, maybe this quarter or next",
+        entities=[("timeline", "this quarter")],
+        requested=True,
+    )
+    assert verdict.detail is not None
+    assert verdict.detail["status"] == "unknown"
+
+
+def test_a_name_under_an_apology_the_nlu_took_for_dont_know_is_kept() -> None:
+    verdict = judge("name", "Sorry, forgot to say. tamsin.", intent="dont_know", requested=True)
+    assert verdict.value == "Tamsin"
+
+
+@pytest.mark.parametrize(
+    ("message", "span", "name"),
+    [
+        ("Hi all, A.K. Mensah here, budget 5k.", "Mensah", "A.K. Mensah"),
+        ("Morning, Inès Roux-Lambert (Vantage Ltd) here.", "Inès Roux", "Inès Roux-Lambert"),
+    ],
+)
+def test_a_volunteered_name_cut_short_is_read_in_its_run(
+    message: str, span: str, name: str
+) -> None:
+    assert judge("name", message, entities=[("name", span)]).value == name
+
+
+def test_a_volunteered_budget_keeps_its_period_after_a_comma() -> None:
+    verdict = judge(
+        "budget",
+        "Timing: June. Budget: eight grand, one-off.",
+        entities=[("budget", "eight grand")],
+    )
+    assert verdict.detail is not None
+    assert verdict.detail["period"] == "one_time"
