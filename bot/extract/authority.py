@@ -257,10 +257,10 @@ _OWNER = re.compile(
     r"|café|salon|clinic|brand|startup|franchise|hotel|gym)\b"
 )
 # Two titles of one person: "co-founder and cto", "president & ceo", "owner/director".
-_TITLE_JOIN = re.compile(r"\s*(&|and|/)\s*")
+_TITLE_JOIN = re.compile(r"(?<!\s)\s*(&|and|/)\s*")  # look-behind: linear
 # Whose assistant: "assistant to the md", "pa to our managing director".
 _ASSISTANT_TITLES = frozenset({"assistant", "pa", "personal assistant", "executive assistant"})
-_TO_WHOM = re.compile(r"\s+to\s+(?:the|our|my)\s+")
+_TO_WHOM = re.compile(r"(?<!\s)\s+to\s+(?:the|our|my)\s+")
 
 
 def _joined_role(norm: str, best: _RoleHit, mine: list[_RoleHit], t: _Tables) -> str:

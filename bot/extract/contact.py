@@ -433,7 +433,7 @@ _MEASURE_WORDS = word_set(
 )
 # A typed sentence about oneself, never a name: "put me through to sales please".
 _PERSONAL_PRONOUNS = word_set("i i'm im me my you your we us")
-_ROLE_JOIN = re.compile(r"\s*(?:&|\band\b|/|,)\s*", re.IGNORECASE)
+_ROLE_JOIN = re.compile(r"(?<!\s)\s*(?:&|\band\b|/|,)\s*", re.IGNORECASE)  # linear
 
 
 def _is_a_measure(company: str) -> bool:
@@ -500,7 +500,9 @@ def _clean_company(text: str) -> str | None:
         return None  # "the coo" is a role, not a company
     if _names_no_company(company, norm) or ": " in company:
         return None  # a colon introduces the answer: "That one's easy: kiwi.labs."
-    if company == company.lower() and re.match(r"[^\W\d_]+'(?:s|re|m|ve|ll|d)\b", company):
+    if company == company.lower() and re.match(
+        r"(?<![^\W\d_])[^\W\d_]+'(?:s|re|m|ve|ll|d)\b", company
+    ):
         return None  # "here's the thing", "that's it": a clause, not a name
     if company == company.lower() and not _DOMAIN_LIKE.match(company):
         return _title_company(company)
