@@ -122,6 +122,7 @@ SURE_DIGRESSION = 0.8
 
 DECLINE_INTENT = "dont_know"
 FAQ_INTENT = "faq"
+HUMAN_INTENT = "human"
 AFFIRM_INTENT = "affirm"
 DENY_INTENT = "deny"
 
@@ -615,7 +616,6 @@ _A_PERSON = re.compile(
     r"|phone|ring|contact|manager|consultant|colleague|man|woman|guy|bot|robot|ai)\b",
     re.IGNORECASE,
 )
-HUMAN_INTENT = "human"
 
 
 # Fewer words ("pricing", "self hosting") name a topic to ask about, not a fact told.
@@ -894,9 +894,8 @@ def _fuller_timeline(answer: Answer, detail: dict[str, Any] | None) -> dict[str,
     """The asked timeline read with the words right before DIET's span when they move its
     point in time ("by the end of" + "next year", "a year from" + "now")."""
     if detail and TORN.search(normalize(answer.message)):
-        torn = parse_timeline(answer.message, answer.today)
-        if torn:
-            return torn.to_slot()  # "hard to say, maybe this year maybe next": either a guess
+        # "hard to say, maybe this year maybe next": either date would be a guess
+        return Timeline(raw=answer.message.strip(), status="unknown").to_slot()
     at = _found_at(answer.message, answer.text.strip())
     if not detail or at <= 0:
         return detail
@@ -1115,12 +1114,8 @@ def not_a_deadline(message: str, text: str) -> bool:
     return not _DEADLINE_BEFORE.search(before[-24:].rstrip())
 
 
-# "Now" that opens a statement about how things are ("right now it's nada", "at the
-# moment we use a form"), not when the visitor wants to start.
-_PRESENT_ONLY = re.compile(
-    r"^(?:(?:right|just|as\s+of)\s+)?now$|^(?:at\s+the\s+moment|currently|for\s+now|atm|rn)$",
-    re.IGNORECASE,
-)
+# "Now" at the start of DIET's span: it may open a statement about how things are ("right
+# now it's nada", "at the moment we use a form"), not say when the visitor wants to start.
 _PRESENT_LEAD = re.compile(
     r"^(?:(?:right|just|as\s+of)\s+)?now\b|^(?:at\s+the\s+moment|currently|for\s+now|atm|rn)\b",
     re.IGNORECASE,

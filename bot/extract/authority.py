@@ -156,6 +156,7 @@ class _RoleHit:
     start: int
     self_said: bool
     decides: bool = False  # someone else's title, said to decide
+    end: int = 0  # where the title's words end in the normalized text
 
 
 def _display(words: str, t: _Tables) -> str:
@@ -206,12 +207,20 @@ def _roles(norm: str, t: _Tables) -> list[_RoleHit]:
             if not tail:
                 continue
             words = f"{words} {tail}"
+            last = tail.split()[-1]
+            said_end = norm.find(last, m.end("title")) + len(last)
+        else:
+            said_end = end
         self_said = not (
             _OTHER_BEFORE.search(norm[max(0, m.start() - 40) : m.start()])
             or _OTHER_AFTER.match(norm, end)
         )
         decides = not self_said and bool(_SOMEONE_ELSE_DECIDES.match(norm, end))
-        hits.append(_RoleHit(t.titles[title], _display(words, t), m.start(), self_said, decides))
+        hits.append(
+            _RoleHit(
+                t.titles[title], _display(words, t), m.start(), self_said, decides, end=said_end
+            )
+        )
     return hits
 
 
@@ -266,7 +275,7 @@ _TO_WHOM = re.compile(r"(?<!\s)\s+to\s+(?:the|our|my)\s+")
 def _joined_role(norm: str, best: _RoleHit, mine: list[_RoleHit], t: _Tables) -> str:
     """The best title, with a second one joined to it and whose assistant the visitor is."""
     role = best.role
-    end = best.start + len(best.role)
+    end = best.end
     if best.role.lower() in _ASSISTANT_TITLES and (to := _TO_WHOM.match(norm, end)):
         boss = t.role.match(norm, to.end())
         if boss:
@@ -290,7 +299,7 @@ def parse_authority(text: str) -> Authority | None:
     hits = _roles(norm, t)
     for m in t.heads.finditer(norm):
         words = "head of " + re.sub(r"\s+", " ", m.group("dept"))
-        hits.append(_RoleHit(t.titles["head of"], _display(words, t), m.start(), True))
+        hits.append(_RoleHit(t.titles["head of"], _display(words, t), m.start(), True, end=m.end()))
     mine = [h for h in hits if h.self_said]
     best = max(mine, key=lambda h: (_RANK[h.level], -h.start)) if mine else None
     role = _joined_role(norm, best, mine, t) if best else None

@@ -436,15 +436,15 @@ _PERSONAL_PRONOUNS = word_set("i i'm im me my you your we us")
 _ROLE_JOIN = re.compile(r"(?<!\s)\s*(?:&|\band\b|/|,)\s*", re.IGNORECASE)  # linear
 
 
+_MEASURE_VOCABULARY = frozenset(
+    {*UNITS, *SCALES, *_MEASURE_WORDS, *FUNCTION_WORDS, *(n for n in CURRENCIES if " " not in n)}
+)
+
+
 def _is_a_measure(company: str) -> bool:
     """Only figures and words of amounts or time ("3M" is a company: its M is a capital)."""
     return all(
-        re.fullmatch(r"[\d.,]+[km]?", word)
-        or word.lower() in UNITS
-        or word.lower() in SCALES
-        or word.lower() in _MEASURE_WORDS
-        or word.lower() in CURRENCIES
-        or word.lower() in FUNCTION_WORDS
+        re.fullmatch(r"[\d.,]+[km]?", word) or word.lower() in _MEASURE_VOCABULARY
         for word in company.replace("$", " ").strip(" .!?").split()
     )
 
