@@ -31,6 +31,9 @@ from tests.integration.conftest import (  # noqa: F401  (pytest fixtures)
 TOKEN = "test-token-4f1c9a7e2b"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 UNREACHABLE_DATABASE = "postgresql://postgres@127.0.0.1:1/test"  # nothing listens on port 1
+# Not the default 127.0.0.1:5055: a bot started by `make run` on this machine listens there,
+# and a test must not see it (a fresh clone's /readyz test once found one running).
+UNREACHABLE_ACTIONS = "http://127.0.0.1:1"
 
 AiohttpClient = Callable[..., Awaitable[TestClient[Any, Any]]]
 
@@ -65,6 +68,7 @@ def make_settings(tmp_path: Path, request: pytest.FixtureRequest) -> Callable[..
             "api_token": TOKEN,
             "spool_dir": tmp_path / "spool",
             "mail_dir": tmp_path / "mail",  # never the checkout's var/mail
+            "actions_url": UNREACHABLE_ACTIONS,
             **changes,
         }
         return Settings(**values)

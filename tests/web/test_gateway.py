@@ -311,7 +311,7 @@ async def test_readyz_names_what_is_down(
 ) -> None:
     response = await app_client.get("/readyz")
     body = await response.json()
-    assert response.status == 503  # no action server in this test
+    assert response.status == 503  # no action server listens at the test's actions_url
     assert body["database"] == "ok"
     assert body["action_server"].startswith("unavailable")
     assert [v for k, v in body.items() if k.startswith("rasa ")] == ["ok"]
