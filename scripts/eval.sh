@@ -7,7 +7,7 @@
 # right route, re-asks, stuck conversations, fact accuracy per slot, failing seeds.
 #   SIM_N (300)  SIM_SEED (11000)  SIM_CONCURRENCY (6)
 #   SIM_SET: heldout2 (default: the blind set nobody tuned the bot to; never read its
-#   transcripts) | heldout (older, its failures were read while fixing) | dev | dev2 | dev3 | dev4
+#   transcripts) | heldout (older, its failures were read while fixing) | dev | dev2 | dev3 | dev4 | dev5
 #   SIM_SEEDS=11003,11042 replays those seeds with their transcripts; SIM_ONLY=1 skips NLU;
 #   SIM_TRANSCRIPTS=1 prints every failing transcript (always written to var/eval).
 # Reports, never judges: exits non-zero only if the evaluation cannot run.

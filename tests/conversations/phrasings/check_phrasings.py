@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).resolve().parent
-SETS = ("heldout", "dev", "dev2", "heldout2", "dev3", "dev4")
-# The two sets split from one master list (issue 11); dev2, dev3 and dev4 are later,
+SETS = ("heldout", "dev", "dev2", "heldout2", "dev3", "dev4", "dev5")
+# The two sets split from one master list (issue 11); dev2, dev3, dev4 and dev5 are later,
 # separately written development sets and heldout2 a later, separately written held-out set
 # (see README.md): the minimum totals and the split share count these two only.
 SPLIT_SETS = ("heldout", "dev")
@@ -269,30 +269,40 @@ class Checker:
                     self.problem(
                         f"dev4/{file}.yml {category}", f"also in {other}: {sorted(shared)}"
                     )
+            # dev5 shares no text with any other set (again except a bare "{value}").
+            for other in ("heldout", "dev", "dev2", "heldout2", "dev3", "dev4"):
+                shared = (texts.get("dev5", set()) & texts.get(other, set())) - {"{value}"}
+                if shared:
+                    self.problem(
+                        f"dev5/{file}.yml {category}", f"also in {other}: {sorted(shared)}"
+                    )
 
     def report(self) -> str:
         lines = [
             f"{'file':<12} {'category':<20} {'heldout':>7} {'dev':>5} {'total':>6} {'dev2':>5}"
-            f" {'heldout2':>8} {'dev3':>5} {'dev4':>5}"
+            f" {'heldout2':>8} {'dev3':>5} {'dev4':>5} {'dev5':>5}"
         ]
         grand = dict.fromkeys(SETS, 0)
         for (file, category), per_set in self.counts.items():
-            held, dev, dev2, held2, dev3, dev4 = (per_set.get(set_name, 0) for set_name in SETS)
+            held, dev, dev2, held2, dev3, dev4, dev5 = (
+                per_set.get(set_name, 0) for set_name in SETS
+            )
             grand["heldout"] += held
             grand["dev"] += dev
             grand["dev2"] += dev2
             grand["heldout2"] += held2
             grand["dev3"] += dev3
             grand["dev4"] += dev4
+            grand["dev5"] += dev5
             lines.append(
                 f"{file:<12} {category:<20} {held:>7} {dev:>5} {held + dev:>6} {dev2:>5} {held2:>8}"
-                f" {dev3:>5} {dev4:>5}"
+                f" {dev3:>5} {dev4:>5} {dev5:>5}"
             )
         total = grand["heldout"] + grand["dev"]
         share = grand["heldout"] / total if total else 0.0
         lines.append(
             f"{'all':<33} {grand['heldout']:>7} {grand['dev']:>5} {total:>6} {grand['dev2']:>5}"
-            f" {grand['heldout2']:>8} {grand['dev3']:>5} {grand['dev4']:>5}"
+            f" {grand['heldout2']:>8} {grand['dev3']:>5} {grand['dev4']:>5} {grand['dev5']:>5}"
             f"  (held out: {share:.0%} of heldout + dev)"
         )
         return "\n".join(lines)

@@ -27,7 +27,7 @@ def test_fixture_loads_with_values_unknowns_and_ranges(phrasings: Phrasings) -> 
     assert phrasings.digressions["rather_not_say"] == ("PASS",)
 
 
-@pytest.mark.parametrize("name", ["heldout", "dev", "dev2", "heldout2", "dev3", "dev4"])
+@pytest.mark.parametrize("name", ["heldout", "dev", "dev2", "heldout2", "dev3", "dev4", "dev5"])
 def test_the_blind_sets_load(name: str) -> None:
     loaded = load_phrasings(PHRASINGS_DIR / name)
     assert all(loaded.values[slot] for slot in FACT_SLOTS)
