@@ -280,9 +280,16 @@ def volunteered_need(message: str, mentions: Sequence[Mention]) -> str | None:
     facts = [m for m in mentions if m.kind in kinds and _looks_like_a_fact(message, m)]
     rest = _without_spans(message, facts)
     found: dict[str, list[str]] = {"concrete": [], "none": [], "vague": []}
+    answering_another = False
     for said in re.split(r"(?<=[.!?;])\s+|[.!;]+$", rest):
         if said.rstrip().endswith("?"):
-            continue  # a question to us ("what do i need to run it?"), not a need told
+            # a question to us ("what do i need to run it?"), not a need told; or the
+            # visitor's own heading for the next fact ("budget? none."): that is its answer
+            answering_another = bool(_ANOTHER_SLOT_ASKED.match(said.strip()))
+            continue
+        if answering_another:
+            answering_another = False
+            continue
         clause = said.strip(" ,.!;")
         need = assess_need(clause) if clause else None
         if need is None or need.level not in found:
@@ -291,6 +298,7 @@ def volunteered_need(message: str, mentions: Sequence[Mention]) -> str | None:
             continue  # many words and figures, but nothing to get done
         if need.level == "vague" and (
             not _NEED_CUE.search(clause)
+            or says_who_decides(clause)  # "I'll need to run it past my manager"
             or ADOPTION.search(normalize(clause))
             or _A_REQUEST.search(clause)
             or _NEEDS_A_PRONOUN.search(clause)
@@ -361,6 +369,13 @@ _A_REQUEST = re.compile(
     re.IGNORECASE,
 )
 # Words that introduce a need, so a vague clause with one is the visitor's need.
+# A heading the visitor puts before a fact of another slot: "Budget? none.", "timeline?
+# asap", "Who decides? me".
+_ANOTHER_SLOT_ASKED = re.compile(
+    r"^\W*(?:budget|money|price|pricing|cost|spend|timeline|timing|when|deadline|role|title"
+    r"|who\s+decides|decision|authority|name|company|email|e-mail)\s*\??$",
+    re.IGNORECASE,
+)
 _NEED_CUE = re.compile(
     r"\b(?:need|needs|want|wants|looking\s+for|hoping|trying\s+to|struggl\w{0,4}|problem"
     r"|issue|pain|situation|reason\s+i'?m\s+here|goal|challenge|main\s+thing"
@@ -591,7 +606,7 @@ def answers_despite_digression(answer: Answer, confidence: float | None) -> bool
     )
     # "as fast as humanly possible" was the human intent at 1.0: a request for a person
     # names one.
-    names_no_person = answer.intent == HUMAN_INTENT and not _A_PERSON.search(answer.message)
+    names_no_person = answer.intent == HUMAN_INTENT and not _asks_for_a_person(answer.message)
     if confidence >= SURE_DIGRESSION and not (told_not_asked or names_no_person):
         return False
     verdict = judge_answer(dataclasses.replace(answer, intent=None))
@@ -616,6 +631,23 @@ _A_PERSON = re.compile(
     r"|phone|ring|contact|manager|consultant|colleague|man|woman|guy|bot|robot|ai)\b",
     re.IGNORECASE,
 )
+
+
+# A request around the person: "can I talk to someone", "a human please", "get me an
+# agent". A person told of ("my colleague sent me the link") is no request.
+_A_REQUEST_FOR = re.compile(
+    r"\b(?:talk|speak|chat\s+(?:to|with)|connect|transfer|put\s+me|get\s+me|give\s+me|prefer"
+    r"|rather|can\s+i|could\s+i|may\s+i|is\s+there|are\s+there|please|pls|plz|let\s+me"
+    r"|(?:want|need|like)\s+(?:a|an|to|someone|somebody|one))\b",
+    re.IGNORECASE,
+)
+FEW_WORDS_REQUEST = 4
+
+
+def _asks_for_a_person(message: str) -> bool:
+    if not _A_PERSON.search(message):
+        return False
+    return len(message.split()) <= FEW_WORDS_REQUEST or bool(_A_REQUEST_FOR.search(message))
 
 
 # Fewer words ("pricing", "self hosting") name a topic to ask about, not a fact told.

@@ -11,6 +11,7 @@ from bot.qualification import (
     NO_ANSWER,
     Mention,
     Verdict,
+    answers_despite_digression,
     build_answer,
     give_up,
     is_amount_period,
@@ -620,3 +621,44 @@ def test_a_volunteered_budget_keeps_its_period_after_a_comma() -> None:
     )
     assert verdict.detail is not None
     assert verdict.detail["period"] == "one_time"
+
+
+def test_a_heading_the_visitor_puts_before_another_fact_is_not_a_need() -> None:
+    """ "budget? none." answers the visitor's own heading: "none" is the budget, not the
+    need; what a heading for the need introduces is still read."""
+    assert volunteered_need("hi there. budget? none. timeline? asap", []) is None
+    told = volunteered_need("Need? we lose leads at night. Budget? 5k.", [])
+    assert told == "we lose leads at night"
+
+
+def test_who_decides_told_in_passing_is_not_a_need() -> None:
+    """ "I'll need to run it past my boss" says who decides; its "need" asks for nothing."""
+    assert volunteered_need("hello, I'll need to run it past my boss first", []) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "yields"),
+    [
+        ("sorry, no real need, my colleague sent me the link", True),
+        ("my manager told me to look at chat tools for our website", True),
+        ("can I talk to your sales team", False),
+        ("a real person please", False),
+        ("agent", False),
+    ],
+)
+def test_the_human_intent_yields_when_a_person_is_told_of_not_asked_for(
+    message: str, yields: bool
+) -> None:
+    answer = build_answer(
+        "need",
+        message,
+        message=message,
+        intent="human",
+        mentions=[],
+        requested=True,
+        today=TODAY,
+        asks=1,
+        known=False,
+        failed_attempts=0,
+    )
+    assert answers_despite_digression(answer, 1.0) is yields
