@@ -1055,7 +1055,9 @@ _FRAME_PHRASES = phrase_regex(
 # Closing a list: "..., nothing more", "..., nothing else", "that's it": only after words.
 _CLOSING = phrase_regex(("nothing more", "nothing else", "that's it", "that is it", "that's all"))
 # Where one clause of an answer ends and the next begins.
-_CLAUSE_END = re.compile(r"[.!?;…]+(?:\s+|$)|,\s+|:\s+|\s[-—]+\s|\s*→\s*")
+_CLAUSE_END = re.compile(
+    r"(?<![.!?;…])[.!?;…]+(?:\s+|$)|,\s+|:\s+|\s[-—]+\s|(?<!\s)\s*→\s*"
+)  # look-behind: linear
 
 
 def _is_frame(clause: str, closing: bool) -> bool:
