@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal, getcontext
 
 from babel import Locale
-from babel.numbers import get_currency_name, get_territory_currencies
+from babel.numbers import get_currency_name, get_currency_symbol, get_territory_currencies
 from price_parser import Price
 
 from bot.extract._text import (
@@ -109,21 +109,50 @@ _SAID_CURRENCIES: dict[str, str] = {
     "aed": "AED",
     "sterling": "GBP",
     "rand": "ZAR",
+    "kč": "CZK",
+    "rouble": "RUB",
+    "roubles": "RUB",
 }
+
+# Said right after a figure only ("3 million won", "50k koruna"): currency words short of
+# their full name, which in other places are English words or other things ("we won").
+# Where CLDR's short name fits several currencies, the one most people mean.
+_FIGURE_ONLY_CURRENCIES: dict[str, str] = {
+    "won": "KRW",
+    "lei": "RON",
+    "leu": "RON",
+    "riyal": "SAR",
+    "riyals": "SAR",
+    "dirham": "AED",
+    "dirhams": "AED",
+    "ruble": "RUB",
+    "rubles": "RUB",
+    "lire": "TRY",
+}
+# ISO codes that are English words or names: never read as a currency.
+_WORD_CODES = frozenset({"all", "bam", "bob", "cop", "cup", "gel", "mad", "mop", "pen", "sos"})
+_WORD_CODES |= {"top", "try"}
+# CLDR short names that are English words: "50 marks", "5 gold stars".
+_WORD_NAMES = frozenset({"mark", "marks", "real", "reals", "gold", "sol", "soles", "kip", "kips"})
+
+
+def _current_currencies() -> list[str]:
+    today = date.today()
+    return sorted(
+        {
+            code
+            for territory in map(str, Locale("en").territories)
+            for code in get_territory_currencies(territory, today)
+        }
+    )
 
 
 def _currency_names() -> dict[str, str]:
     """English names of the currencies in use today, singular and plural, from Babel's
     CLDR data ("Mexican pesos", "South African rand", "Swiss francs"), so that a budget in
     any currency's name keeps its currency; the table above adds symbols and slang."""
-    today = date.today()
-    current = {
-        code
-        for territory in map(str, Locale("en").territories)
-        for code in get_territory_currencies(territory, today)
-    }
     names: dict[str, str] = {}
-    for code in sorted(current):
+    for code in _current_currencies():
         for count in (1, 2):
             name = get_currency_name(code, count=count, locale="en").lower()
             if re.fullmatch(r"[a-z][a-z .'-]*[a-z]", name):
@@ -131,7 +160,45 @@ def _currency_names() -> dict[str, str]:
     return names
 
 
-CURRENCIES: dict[str, str] = {**_currency_names(), **_SAID_CURRENCIES}
+def _currency_short_forms() -> dict[str, str]:
+    """What is said only beside a figure, for every currency in use today: its ISO code
+    ("30 000 czk", "krw 3,000,000"), its own symbol ("₩", "₫"), and the last word of its
+    name where that word names no other currency ("forint", "koruna", "baht")."""
+    codes = _current_currencies()
+    forms: dict[str, str] = {c.lower(): c for c in codes if c.lower() not in _WORD_CODES}
+    symbols: dict[str, set[str]] = {}
+    tails: dict[str, set[str]] = {}
+    for code in codes:
+        symbols.setdefault(get_currency_symbol(code, locale="en").lower(), set()).add(code)
+        for count in (1, 2):
+            name = get_currency_name(code, count=count, locale="en").lower()
+            tails.setdefault(name.split()[-1], set()).add(code)
+    for symbol, found in symbols.items():
+        if (
+            len(found) == 1
+            and not symbol.isascii()
+            and " " not in symbol
+            and "\u202f" not in symbol
+        ):
+            forms[symbol] = found.pop()
+    for tail, found in tails.items():
+        if len(found) == 1 and re.fullmatch(r"[^\W\d_]{3,}", tail) and tail not in _WORD_NAMES:
+            forms[tail] = found.pop()
+    return {**forms, **_FIGURE_ONLY_CURRENCIES}
+
+
+# Anywhere in a budget answer ("budget in euros: 5k"): names, symbols, the usual codes.
+SAID_ANYWHERE: dict[str, str] = {**_currency_names(), **_SAID_CURRENCIES}
+CURRENCIES: dict[str, str] = {**_currency_short_forms(), **SAID_ANYWHERE}
+# Multipliers said only of one currency: "2 lakh" is rupees.
+CURRENCY_OF_MULTIPLIER: dict[str, str] = {
+    "lakh": "INR",
+    "lakhs": "INR",
+    "lac": "INR",
+    "lacs": "INR",
+    "crore": "INR",
+    "crores": "INR",
+}
 
 MULTIPLIERS: dict[str, int] = {
     "k": 1_000,
@@ -140,6 +207,8 @@ MULTIPLIERS: dict[str, int] = {
     "grand": 1_000,
     "lakh": 100_000,
     "lakhs": 100_000,
+    "lac": 100_000,
+    "lacs": 100_000,
     "m": 1_000_000,
     "mm": 1_000_000,
     "mn": 1_000_000,
@@ -149,6 +218,7 @@ MULTIPLIERS: dict[str, int] = {
     "million": 1_000_000,
     "millions": 1_000_000,
     "crore": 10_000_000,
+    "crores": 10_000_000,
     "bn": 1_000_000_000,
     "billion": 1_000_000_000,
 }
@@ -161,7 +231,10 @@ NONE_PATTERNS = re.compile(
             r"(?!\s+(?:limit|cap|constraints?|ceiling|issues?|problems?|concerns?))",
             r"\bzero\b(?!\s+(?:idea|clue))",
             r"\bnothing\b(?!\s+(?:decided|specific|fixed|final|concrete|set|definite|firm|"
-            r"in\s+mind|yet\s+decided))",
+            r"in\s+mind|yet\s+decided))"
+            # "nothing crazy", "nothing huge": a modest budget, not none
+            r"(?!\s+(?:too\s+|very\s+|that\s+|super\s+)?(?:crazy|fancy|big|huge|major|much|special|"
+            r"extravagant|massive|wild|insane|over\s+the\s+top|outrageous|enormous|silly|mad)\b)",
             r"\b(?:don't|doesn't|haven't|didn't)\s+(?:have|got|get)\s+(?:a\s+|any\s+)?"
             r"(?:budget|money|funds|funding)\b",
             r"\bhaven't\s+(?:got\s+)?(?:a\s+|any\s+)?budget\b",
@@ -248,7 +321,11 @@ BUDGET_TALK = phrase_regex(
         "spending",
         "afford",
         "price",
+        "prices",
         "pricing",
+        "figure",
+        "quote",
+        "quotes",
         "cost",
         "costs",
         "funds",
@@ -280,6 +357,9 @@ PERIODS: tuple[tuple[Period, re.Pattern[str]], ...] = (
         re.compile(
             r"(?:\bper|\ba|\beach|\bevery|/)\s*(?:month|mo|mth|mnth)s?\b|\bmonthly\b"
             r"|\bp/?m\b|/\s*m\b|\bmrr\b|\bpcm\b|\bper\s+calendar\s+month\b"
+            # the same said in French, German, Spanish, Portuguese, Italian
+            r"|\b(?:par|pro|por|al|im|ao|al)\s+(?:mois|monat|mes|mês)\b|\bmensuel(?:le)?\b"
+            r"|\bmonatlich\b|\bmensual\b|\bmensile\b"
         ),
     ),
     (
@@ -290,13 +370,18 @@ PERIODS: tuple[tuple[Period, re.Pattern[str]], ...] = (
             r"|\b(?:for|over)\s+(?:the\s+)?(?:first\s+)?(?:12|twelve)\s+months\b"
             r"|\bthis\s+year\b|\byear\s+one\b|\bover\s+(?:the|a|one|1)\s+year\b"
             r"|\byearly\b|\bp\.a\.?|\bpa\b|/\s*y\b|\bfy\b|\barr\b"
+            r"|\b(?:par|pro|por|al|im|ao)\s+(?:an|jahr|año|ano|anno)\b|\bannuel(?:le)?\b"
+            r"|\bj(?:ä|ae)hrlich\b|\banual\b|\bannuale\b"
         ),
     ),
     (
         "one_time",
         re.compile(
             r"\bone[\s-]?(?:off|time|shot)\b|\bonce\b|\btotal\b|\boverall\b|\bup-?front\b"
-            r"|\blump[\s-]?sum\b|\bsingle\s+payment\b|\bfor\s+the\s+(?:whole\s+)?project\b"
+            r"|\blump[\s-]?sum\b|\bfor\s+the\s+(?:whole\s+|entire\s+)?project\b"
+            # "one payment", "a single fee", "in one go", "non-recurring"
+            r"|\b(?:one|a\s+single|single)\s+(?:payment|fee|purchase|charge|invoice|installment)\b"
+            r"|\bin\s+one\s+go\b|\bnon-?recurring\b|\bone\s+and\s+done\b"
         ),
     ),
 )
@@ -317,6 +402,15 @@ def _alternation(tokens: list[str]) -> str:
     return "|".join(parts)
 
 
+# Before a figure: what is said anywhere, ISO codes and symbols ("krw 3,000,000", "₫50m");
+# a currency's short name only after it ("3 million won").
+_CUR_BEFORE = _alternation(
+    [
+        t
+        for t, code in CURRENCIES.items()
+        if t in SAID_ANYWHERE or t == code.lower() or not t.isalpha()
+    ]
+)
 _CUR = _alternation(list(CURRENCIES))
 _MULT = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
 # 80.000 / 10,000 / 5'000 / 10 000 / 2.5 / 1,5 — price-parser reads the separators.
@@ -328,7 +422,7 @@ _DIGITS = (
 _FIGURE = re.compile(
     rf"""
     (?<![\w.,'/])
-    (?:(?P<pre>{_CUR})\s?)?
+    (?:(?P<pre>{_CUR_BEFORE})\s?)?
     (?P<num>{_DIGITS}|half\s+a\s+million|a(?=\s+grand\b)|{WORD_NUMBER})
     (?P<half>\s+and\s+a\s+half(?=\s?(?:{_MULT})(?![^\W\d_])))?
     (?:\s?(?P<mult>{_MULT})(?![^\W\d_]))?
@@ -337,7 +431,7 @@ _FIGURE = re.compile(
     """,
     re.VERBOSE,
 )
-_CURRENCY_ANYWHERE = re.compile(_CUR)
+_CURRENCY_ANYWHERE = re.compile(_alternation(list(SAID_ANYWHERE)))
 # Numbers that count something else, or are part of "24/7" or a date.
 _NOT_MONEY_AFTER = re.compile(
     r"\s*(?:%|percent\b|per\s*cent\b|people\b|persons?\b|users?\b|seats?\b|licen[cs]es?\b"
@@ -348,6 +442,36 @@ _NOT_MONEY_AFTER = re.compile(
     r"|emails?\b|enquir(?:y|ies)\b|inquir(?:y|ies)\b|requests?\b|orders?\b|locations?\b"
     r"|outlets?\b|stores?\b|shops?\b|sites?\b|offices?\b|students?\b|patients?\b|m2\b|sq)"
 )
+# A bare figure right before a plural noun counts that noun ("a hundred things", "2,000 of
+# them"): checked in code against the words that name money ("500 pesos", "2000 tops").
+_NOUN_AFTER = re.compile(
+    r"(?<!\s)\s+(?:of\s+(?P<of>them|those|these|which)\b|(?P<noun>[^\W\d_]{3,}s)\b)"
+)
+_NOT_A_COUNTED_NOUN = frozenset(
+    {"tops", "plus", "thanks", "this", "thus", "bucks", "less", "minus", "yes", "was", "has"}
+    | {"pls", "its", "is", "as", "us", "ish", "yrs", "mos", "hrs"}
+)
+_MONEY_WORDS = frozenset(
+    word
+    for name in (
+        *CURRENCIES,
+        *(get_currency_name(c, count=2, locale="en") for c in _current_currencies()),
+    )
+    for word in name.lower().split()
+)
+
+
+def _counts_a_noun(norm: str, end: int) -> bool:
+    """Whether the figure ending at `end` counts a noun after it ("a hundred things")."""
+    m = _NOUN_AFTER.match(norm, end)
+    if m is None:
+        return False
+    noun = m.group("noun")
+    return noun is None or (
+        noun not in _NOT_A_COUNTED_NOUN and noun not in _MONEY_WORDS and noun not in MULTIPLIERS
+    )
+
+
 _YEAR_CONTEXT = re.compile(
     r"(?:\bin|\bfor|\bby|\bsince|\buntil|\bof|\bfy|\bq[1-4]|\byear|\bfrom|\bbefore|\bafter"
     r"|\bduring|\bend|\bearly|\bmid|\blate)\s*$"
@@ -368,6 +492,7 @@ class _Figure:
     strong: bool
     # "one", "twenty": only a budget as the low end of a range ("twenty to forty thousand")
     bare_words: bool = False
+    mult_word: str | None = None
 
 
 def _to_decimal(digits: str) -> Decimal | None:
@@ -390,7 +515,8 @@ def _figures(norm: str) -> list[_Figure]:
     dates = [d.span() for d in _DATE.finditer(norm)]
     for m in _FIGURE.finditer(norm):
         num = m.group("num")
-        mult = MULTIPLIERS[m.group("mult")] if m.group("mult") else None
+        mult_word = m.group("mult")
+        mult = MULTIPLIERS[mult_word] if mult_word else None
         cur_tok = m.group("pre") or m.group("post")
         currency = CURRENCIES[re.sub(r"\s+", " ", cur_tok)] if cur_tok else None
         if num[0].isdigit():
@@ -403,10 +529,12 @@ def _figures(norm: str) -> list[_Figure]:
             is_words = True
             last = num.split()[-1].split("-")[-1]
             if base is not None and mult is None and last in MULTIPLIERS and base > 0:
-                mult = MULTIPLIERS[last]
+                mult, mult_word = MULTIPLIERS[last], last
                 base = base / mult
         if base is None:
             continue
+        if is_words and currency is None and num.split()[0] == "hundred":
+            continue  # "[twenty five] hundred a month" cut short: a fragment, not 100
         if m.group("half"):
             base += Decimal("0.5")  # "two and a half grand"
         if is_words and " hundred" in f" {num}" and base >= 100:
@@ -414,6 +542,8 @@ def _figures(norm: str) -> list[_Figure]:
         strong = currency is not None or mult is not None
         if currency is None and _NOT_MONEY_AFTER.match(norm, m.end()):
             continue  # "20k visits a month", "14 people": a count, not an amount
+        if not strong and _counts_a_noun(norm, m.end()):
+            continue  # "depends on a hundred things": a count, not an amount
         if not strong and not is_words:
             if _NOT_MONEY_AFTER.match(norm, m.end()) or any(
                 start <= m.start() < end for start, end in dates
@@ -424,7 +554,17 @@ def _figures(norm: str) -> list[_Figure]:
                 continue
         value = base * mult if mult else base
         found.append(
-            _Figure(m.start(), m.end(), value, base, mult, currency, strong, bare_words=is_words)
+            _Figure(
+                m.start(),
+                m.end(),
+                value,
+                base,
+                mult,
+                currency,
+                strong,
+                bare_words=is_words,
+                mult_word=mult_word,
+            )
         )
     return found
 
@@ -518,6 +658,12 @@ def parse_budget(text: str) -> Budget | None:
         currency = low.currency
         if currency is None and (c := _CURRENCY_ANYWHERE.search(norm)):
             currency = CURRENCIES[re.sub(r"\s+", " ", c.group(0))]
+        if currency is None:
+            # "2 lakh per month": only rupees are counted in lakhs and crores
+            said = (f.mult_word for f in (low, high) if f is not None)
+            currency = next(
+                (CURRENCY_OF_MULTIPLIER[w] for w in said if w in CURRENCY_OF_MULTIPLIER), None
+            )
         if low.value == 0 and high is None:
             return Budget(raw=raw, status="none", amount=Decimal(0), currency=currency)
         return Budget(

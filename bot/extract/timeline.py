@@ -6,13 +6,16 @@ shapes cheaply; dateparser reads explicit calendar dates ("by 15 March", "03/15/
 "next friday"), and only after the tables found nothing, because it is the slow part.
 
 Decisions (one reading for every named period, so answers compare fairly):
-* A named period said as a deadline counts by its *end* ("by March" -> 31 March, "end of
-  summer" -> 31 August); "before X" means X's first day ("before 2028" -> 1 January 2028);
+* A named period said as a deadline counts by its *end* ("by Q2" -> 30 June, "end of
+  summer" -> 31 August); "before X" means X's first day ("before 2028" -> 1 January 2028).
+  A month after a bare "by" is the exception: "by March" -> 1 March, by the time March
+  comes, as every blind writer of the phrasing sets counted it ("by the end of March" and
+  "before March is out" still mean 31 March);
   said plainly ("Q2", "next month", "in January") it means "sometime in it": its middle,
   as for a whole year below. Its end read "next month" as two months away, which is not
   what people who say it mean.
   Qualifiers move the point: "start/beginning of" -> first day, "early" -> a quarter of the
-  way in, "mid" -> halfway, "late/end of/by" -> last day.
+  way in, "mid" -> halfway, "late/end of/by" -> last day (a month after "by": above).
 * A whole *other* year said without a qualifier ("next year", "in 2027") means its middle
   (2 July): "sometime next year". Its end would rank it below "in 12 months" and its start
   would rank it as urgent as "in 6 weeks". "This year" and "by 2027" mean the year's end.
@@ -80,6 +83,22 @@ NO_PLANS = phrase_regex(
         "never",
         "not in the foreseeable future",
     )
+)
+# "Never" said of something else: "if all goes to plan (it never does)", "never mind".
+NEVER_ASIDE = re.compile(
+    r"\b(?:it|that|which|things?|plans?)\s+never\s+(?:does|do|did|works?|goes|go|happens?)\b"
+    r"|\bnever\s+(?:mind|know)\b|\byou\s+never\b"
+)
+# No timeline *yet*: one to come, its date not known ("there's no timeline yet").
+NONE_YET = re.compile(
+    r"\bno\s+(?:real\s+|fixed\s+|set\s+|firm\s+|concrete\s+)?(?:timeline|time\s*line|time\s*frame"
+    r"|timeframe|date)\s+(?:yet|so\s+far|for\s+now|as\s+of\s+now|decided|agreed)\b"
+)
+# What is said after "realistically" stands over a wish before it ("we wanted this ages
+# ago, but realistically in 4 months"; "a lot on our plate right now, so realistically
+# not sure"): only the words after it are read.
+REALISTICALLY = re.compile(
+    r"\b(?:realistically|genuinely|in\s+reality|truthfully|in\s+practice|practically\s+speaking)\b"
 )
 # A dodge says nothing about when, whatever time words frame it ("right now we're just
 # looking"): unknown, read before the dates.
@@ -219,6 +238,7 @@ VAGUE_COUNTS: dict[str, float] = {
     "half a": 0.5,
     "half an": 0.5,
     "the next": 1,
+    "another": 1,
 }
 
 # ---- regexes ------------------------------------------------------------------------------
@@ -234,9 +254,19 @@ _COUNT = rf"\d+(?:[.,]\d+)?|{WORD_NUMBER}|{_alt(VAGUE_COUNTS)}"
 _UNIT = r"(?P<unit>days?|weeks?|wks?|fortnights?|months?|mos?|mths?|quarters?|years?|yrs?)"
 DURATION = re.compile(
     rf"(?<![\w.])(?P<n1>{_COUNT})(?:\s*(?:-|to|or)\s*(?P<n2>{_COUNT}))?\s*{_UNIT}\b"
-    rf"(?P<half>\s+and\s+a\s+half)?"
+    rf"(?P<half>\s+and\s+a\s+half)?(?:\s*-\s*ish\b|ish\b)?"
 )
 _NOT_AHEAD_BEFORE = re.compile(r"(?:\bfor|\bsince|\bpast|\blast|\bprevious)\s+(?:the\s+)?$")
+# A figure and what it counts just before "a month": "300 chats a month" is a rate.
+_RATE_BEFORE = re.compile(
+    r"(?<![\d.,'])\d[\d.,']*(?:\s\d{3})*\s*(?:[^\W\d_]{1,12}\s+){0,2}"
+    r"(?<!\bin\s)(?<!\bfor\s)(?<!\bby\s)(?<!\bthan\s)(?<!\bover\s)(?<!\babout\s)(?<!\bafter\s)"
+    r"(?<!\bwithin\s)(?<!\baround\s)(?<!\bunder\s)(?<!\binside\s)$"
+)
+# "for" that looks ahead: "hoping for two months", "not for 18 months".
+_AHEAD_FOR = re.compile(
+    r"\b(?:hop\w*|aim\w*|plan\w*|target\w*|shoot\w*|not|ready|wait\w*|go(?:ing)?)\s+for\s+(?:the\s+)?$"
+)
 _NOT_AHEAD_AFTER = re.compile(r"(?<!\s)\s+(?:ago|already|now)\b")
 
 _REL = r"this|next|the\s+next|coming|the\s+coming|current|following"
@@ -402,10 +432,14 @@ def _count(token: str) -> float | None:
 
 def _duration(norm: str, today: dt.date) -> float | None:
     for m in DURATION.finditer(norm):
-        if _NOT_AHEAD_BEFORE.search(
-            norm[max(0, m.start() - 20) : m.start()]
-        ) or _NOT_AHEAD_AFTER.match(norm, m.end()):
+        before = norm[max(0, m.start() - 30) : m.start()]
+        looks_back = _NOT_AHEAD_BEFORE.search(before) and not (
+            _AHEAD_FOR.search(before) or m.group("n1") == "another"
+        )
+        if looks_back or _NOT_AHEAD_AFTER.match(norm, m.end()):
             continue
+        if m.group("n1") in ("a", "an") and _RATE_BEFORE.search(before):
+            continue  # "30 000 czk a month", "300 chats a month": a rate, not a deadline
         n = _count(m.group("n2") or m.group("n1"))
         if n is None:
             continue
@@ -526,7 +560,10 @@ def _month(norm: str, today: dt.date) -> float | None:
         if not _valid_year(year, today):
             continue
         interval = _next_occurrence(_month_interval(month), today, year)
-        return _months_between(today, _point(interval, _qualifier(m, norm), "mid", today))
+        qualifier = _qualifier(m, norm)
+        if qualifier == "end" and not m.group("q") and not PERIOD_OVER.match(norm, m.end()):
+            qualifier = "start"  # "by March": by the time March comes, as people count it
+        return _months_between(today, _point(interval, qualifier, "mid", today))
     return None
 
 
@@ -574,8 +611,18 @@ def _date_parser(today: dt.date) -> DateDataParser:
     )
 
 
+# A weekday that recurs or names an event ("every friday", "our monday meeting"): no date.
+_NOT_A_DAY_BEFORE = re.compile(r"\b(?:every|each|most|our|the|a|last|on\s+a)\s+$")
+
+
 def _explicit_date(norm: str, today: dt.date) -> float | None:
     m = EXPLICIT_DATE.search(norm)
+    while (
+        m
+        and m.group(0).isalpha()
+        and _NOT_A_DAY_BEFORE.search(norm[max(0, m.start() - 12) : m.start()])
+    ):
+        m = EXPLICIT_DATE.search(norm, m.end())
     if not m:
         return None
     found = _date_parser(today).get_date_data(m.group(0)).date_obj
@@ -657,7 +704,12 @@ def parse_timeline(text: str, today: dt.date) -> Timeline | None:
     norm = fix_typos(normalize(raw), TYPO_VOCABULARY)
     if is_noise(norm):
         return None
-    if NO_PLANS.search(norm):
+    said = REALISTICALLY.search(norm)
+    if said and norm[said.end() :].strip(" ,.!:;-"):
+        norm = norm[said.end() :]
+    if NONE_YET.search(norm):
+        return Timeline(raw=raw, status="unknown")
+    if NO_PLANS.search(NEVER_ASIDE.sub(" ", norm)):
         return Timeline(raw=raw, status="none")
     if DODGE.search(norm) or TORN.search(norm):
         return Timeline(raw=raw, status="unknown")

@@ -301,3 +301,122 @@ def test_a_figure_beyond_decimal_precision_is_read_without_raising() -> None:
     budget = parse_budget("10000000000000000000000000000")
     assert budget is not None
     assert budget.amount == Decimal("10000000000000000000000000000")
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency", "period"),
+    [
+        ("5 lakh a month", D(500000), "INR", "month"),
+        ("around 3 lacs yearly", D(300000), "INR", "year"),
+        ("1 crore total", D(10000000), "INR", "one_time"),
+        ("10 lakh dollars", D(1000000), "USD", None),  # a said currency wins
+    ],
+)
+def test_lakhs_and_crores_are_rupees(
+    text: str, amount: Decimal, currency: str, period: str | None
+) -> None:
+    """Only rupees are counted in lakhs and crores: the figure keeps its currency."""
+    budget = parse_budget(text)
+    assert budget is not None
+    assert (budget.amount, budget.currency, budget.period) == (amount, currency, period)
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [
+        ("about 5 million won", "KRW"),
+        ("KRW 4,000,000 per year", "KRW"),
+        ("₩900,000", "KRW"),
+        ("45 000 czk", "CZK"),
+        ("20k koruna", "CZK"),
+        ("300k forint", "HUF"),
+        ("THB 40,000", "THB"),
+        ("90k baht", "THB"),
+        ("8000 ringgit", "MYR"),
+        ("2 million naira", "NGN"),
+        ("15k lei", "RON"),
+    ],
+)
+def test_currencies_the_tables_do_not_list_keep_their_code(text: str, currency: str) -> None:
+    """Any currency in use today, by ISO code, symbol or short name beside the figure."""
+    budget = parse_budget(text)
+    assert budget is not None
+    assert budget.currency == currency
+
+
+def test_a_short_currency_name_away_from_a_figure_is_no_currency() -> None:
+    """'won' is a verb away from a figure; 'try' and 'all' are never currencies."""
+    for text in ("we won a big client, so 10k", "try 10k", "all 10k"):
+        budget = parse_budget(text)
+        assert budget is not None
+        assert (budget.amount, budget.currency) == (D(10000), None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GBP 3k, one payment",
+        "7k paid in one go",
+        "a single fee of 2k",
+        "4k, non-recurring",
+        "€9k once-off",
+    ],
+)
+def test_one_time_payments(text: str) -> None:
+    budget = parse_budget(text)
+    assert budget is not None
+    assert budget.period == "one_time"
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [("600 € par mois", "month"), ("10k pro Jahr", "year"), ("800 por mes", "month")],
+)
+def test_periods_said_in_other_languages(text: str, period: str) -> None:
+    budget = parse_budget(text)
+    assert budget is not None
+    assert budget.period == period
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it hinges on a hundred factors",
+        "we get 3,000 of them every week",
+        "hard to say, there are twenty options on the table",
+    ],
+)
+def test_a_bare_figure_that_counts_a_noun_is_no_amount(text: str) -> None:
+    """A number with no currency or multiplier before a plural noun counts that noun."""
+    budget = parse_budget(text)
+    assert budget is None or budget.status == "unknown"
+
+
+@pytest.mark.parametrize("text", ["3000 pesos", "2000 tops", "5000 francs"])
+def test_a_bare_figure_before_a_money_word_is_still_an_amount(text: str) -> None:
+    budget = parse_budget(text)
+    assert budget is not None
+    assert budget.status == "amount"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nothing crazy, we'd like to see prices first",
+        "Nothing too fancy, I have no figure yet",
+        "I want your quote first",
+    ],
+)
+def test_a_modest_budget_without_a_figure_is_unknown_not_none(text: str) -> None:
+    """'Nothing crazy' says the budget is modest, not that there is none."""
+    budget = parse_budget(text)
+    assert budget is not None
+    assert budget.status == "unknown"
+
+
+def test_a_bare_hundred_is_a_fragment_not_an_amount() -> None:
+    """'hundred a month' is what is left of 'forty five hundred a month' cut short."""
+    assert parse_budget("hundred a month") is None
+    budget = parse_budget("a hundred a month")
+    assert budget is not None
+    assert budget.amount == D(100)
