@@ -16,12 +16,14 @@ import re
 from collections.abc import Callable
 
 from bot.extract._text import (
+    EVASIVE_PHRASES,
     SCALES,
     UNITS,
     clean_spaces,
     is_noise,
     normalize,
     one_edit_apart,
+    phrase_regex,
     word_set,
 )
 from bot.extract.authority import tables as role_tables
@@ -41,7 +43,11 @@ SELF_EMPLOYED = "Self-employed"
 
 # ---- names --------------------------------------------------------------------------------
 
-_GREETING = r"(?:(?:hi|hello|hey|hiya|greetings|sure|ok|okay|yes|yeah|yep|well|so)\b[\s,.!:-]*)*"
+# Greetings and chat words before an answer, as typed ("hii", "heyy", "okk", "ofc").
+_GREETING = (
+    r"(?:(?:h+i+|he+y+|hello+|hiya|heya|greetings|sure|ok+|okay|yes|yeah|yea|ya|yh|yep|yup"
+    r"|well|so|ofc|of\s+course|just)\b[\s,.!:-]*)*"
+)
 _NAME_LEAD_IN = re.compile(
     _GREETING
     + r"(?:(?:my\s+(?:full\s+|first\s+)?n[a-z]{1,4}(?:'s|\s+is)?|(?:the\s+)?name(?:'s|\s+is)"
@@ -55,7 +61,8 @@ _NAME_LEAD_IN = re.compile(
 # Linear: it starts only where a run of spaces starts, and `(?<=\s)` stands for "\s+ before".
 _NAME_END = re.compile(
     r"(?<!\s)\s*(?:[,;!?()]|(?<=\s)-\s|(?<=[^\W\d_]{2})\.(?:\s|$)|(?<=\s)(?:is|from|at|with|of|and"
-    r"|here|speaking|thanks|thank|cheers|but|working|who|i'm|i|we|my|btw)\b).*$",
+    r"|here|heer|speaking|thanks|thank|thx|tyvm|cheers|but|working|who|i'm|i|we|my|btw|if"
+    r"|nice|pleased|pleasure|glad|thats|that's)\b).*$",
     re.IGNORECASE | re.DOTALL,
 )
 _NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[\s'.-]+[^\W\d_]+)*\.?$")
@@ -74,7 +81,71 @@ NOT_NAMES = word_set(
     right alright oops whoops well so anyway honestly basically always never sometimes again
     absolutely certainly definitely indeed hmm um uh ah oh wow lol haha apologies pardon
     should would could have has had said say did does was were been got thing things
+    january february september october november december
+    monday tuesday wednesday thursday friday saturday sunday
     """
+)
+# Syllables of a name that are also chat words: "Nguyen Thi Thu Ha", "Tran Van An".
+# Capitalized after the first word, they are the name's.
+_SYLLABLE_NAMES = word_set("ha an ty")
+# A refusal or a dodge is no name and no company: "that's confidential", "skip this".
+# Checked on the answer's first clause and on the cleaned candidate, so "Sam, rather not
+# give my surname" keeps "Sam".
+_REFUSAL = phrase_regex(
+    [
+        *EVASIVE_PHRASES,
+        "rather not",
+        "prefer not",
+        "not comfortable",
+        "uncomfortable",
+        "confidential",
+        "classified",
+        "none of your business",
+        "not telling",
+        "not saying",
+        "not sharing",
+        "won't say",
+        "wont say",
+        "won't share",
+        "wont share",
+        "can't share",
+        "can't disclose",
+        "not disclose",
+        "not disclosing",
+        "don't want to say",
+        "don't want to share",
+        "don't want to give",
+        "not giving that",
+        "not giving it",
+        "keep that private",
+        "keep it private",
+        "that's private",
+        "it's private",
+        "keep that to myself",
+        "keep it to myself",
+        "skip it",
+        "skip this one",
+        "let's skip",
+        "can we skip",
+        "rather skip",
+        "prefer to skip",
+        "skip for now",
+        "i'll pass",
+        "i'd pass",
+        "i pass",
+        "not answering",
+        "decline to",
+        "not willing",
+        "not relevant",
+        "none of that",
+    ]
+)
+# Two names asked for apart and told apart: "first name Ana, last name Silva".
+_FIRST_AND_LAST = re.compile(
+    r"\bfirst\s*name\s*(?:is\s+|:\s*|-\s*)?(?P<first>[^\W\d_][\w'-]{0,40})[\s,;.]{1,5}"
+    r"(?:and\s+)?(?:my\s+|the\s+)?(?:last|sur|family|second)\s*name\s*(?:is\s+|:\s*|-\s*)?"
+    r"(?P<last>[^\W\d_][^,;.!?]{0,40})",
+    re.IGNORECASE,
 )
 # A first word like "browsing" or "wondering" is an activity, not a name.
 _ACTIVITY = re.compile(r"^[a-z]{4,}ing$")
@@ -147,7 +218,20 @@ def _pick(text: str, clean: Callable[[str], str | None], cues: Cues) -> str | No
 
 def clean_name(text: str) -> str | None:
     """The visitor's name from a chat answer, or None when it is not a name."""
-    return _pick(_without_emoji(text), _clean_name, PERSON)
+    said = _without_emoji(text)
+    if _refuses(said):
+        return None
+    parts = _FIRST_AND_LAST.search(said)
+    if parts and (full := _clean_name(f"{parts['first']} {parts['last']}")):
+        return full
+    return _pick(said, _clean_name, PERSON)
+
+
+def _refuses(text: str) -> bool:
+    """The answer opens with a refusal: "can we skip it", "that's private, sorry" (a
+    refusal later on, "Sam, rather not give my surname", refuses only that part)."""
+    first = next((p for p in _CLAUSE_BREAK.split(text) if p and p.strip()), "")
+    return bool(_REFUSAL.search(normalize(first)))
 
 
 def _without_emoji(text: str) -> str:
@@ -162,18 +246,21 @@ _EMOJI = re.compile(
 
 def _clean_name(text: str) -> str | None:
     name = clean_spaces(text.replace("’", "'"))
-    name = _without_filler(name) or name
+    name = _without_filler(name, names=True) or name
     name = _NAME_LEAD_IN.sub("", name, count=1)
     if _is_role(name, whole=False):
         return None
     name = _NAME_END.sub("", name).strip(" .'\"")
-    if not name or len(name) > 60 or is_noise(normalize(name)):
+    if not name or len(name) > 60 or is_noise(normalize(name)) or _REFUSAL.search(normalize(name)):
         return None
     words = name.split()
     if len(words) > 5 or not _NAME_CHARS.match(name) or any(ch.isnumeric() for ch in name):
         return None
     if any(
-        w.lower().strip(".") in NOT_NAMES | FUNCTION_WORDS and not _INITIAL.match(w) for w in words
+        w.lower().strip(".") in NOT_NAMES | FUNCTION_WORDS | _ORGANISATION_WORDS
+        and not _INITIAL.match(w)
+        and not (i and w.istitle() and w.lower() in _SYLLABLE_NAMES)
+        for i, w in enumerate(words)
     ):
         return None  # ("A." in "Kwame A. Boateng" is an initial, not the article)
     if _ACTIVITY.match(words[0].lower()) and (len(words) == 1 or name == name.lower()):
@@ -242,7 +329,10 @@ _COMPANY_LEAD_IN = re.compile(
     + _GREETING
     + r"(?<![\w'])(?:(?:i|we)\s+work\s+(?:at|for|with)|(?:i'm|i\s+am|im)\s+(?:at|with|from)"
     r"|we're\s+called|we\s+are\s+called|it's\s+called|its\s+called|it\s+is\s+called"
-    r"|we're|we\s+are|it's|it\s+is|its"
+    # "we're a small startup called Looply", "a startup named Looply"
+    r"|(?:(?:we're|we\s+are|it's|its|it\s+is)\s+)?(?:just\s+)?(?:a|an)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:called|named)"
+    r"|we're|we\s+are|it's|it\s+is|its|that's|thats|that\s+is"
     r"|(?:the|my|our)\s+company(?:\s+name)?(?:'s|\s+is)(?:\s+called|\s+named)?"
     r"|company(?:\s+name)?\s*(?:is|:)"
     r"|(?:i'm\s+)?(?:working|workin'?|employed)\s+(?:at|for|by|@)|i\s+represent|we\s+represent"
@@ -265,12 +355,13 @@ _COMPANY_END = re.compile(  # linear, as _NAME_END
     r"|\)(?!"
     + _LEGAL_NEXT
     + r")|(?<=\s)-\s|(?<!\bsp)(?<!\bco)(?<!\binc)(?<!\bltd)(?<!\bcorp)(?<!\bpvt)(?<!\bst)(?<!\bmt)"
-    r"(?<!\bbros)(?<!\bintl)\.\s"
+    r"(?<!\bbros)(?<!\bintl)(?<!\be\.v)\.\s"
     # after a legal form's dot, a capitalized word opens the next sentence ("Ltd. Happy to")
     r"|(?:(?<=\bltd)|(?<=\binc)|(?<=\bllc)|(?<=\bplc)|(?<=\bcorp)|(?<=\bco))\."
     r"(?=(?-i:\s+(?!Ltd\b|Inc\b|LLC\b|PLC\b)[A-Z]))"
     r"|(?<=\s)(?:as\s+(?:a|an|the)|where|and\s+i|but|thanks"
-    r"|thank\s+you|cheers|btw)\b).*$",
+    r"|thank\s+you|cheers|btw|lol|haha|if\s+(?:u|you|that|this|needed|it|need)"
+    r"|(?:thats|that's|that\s+is|this\s+is)\s+(?:us|we|me|it|the\s+one))\b).*$",
     re.IGNORECASE | re.DOTALL,
 )
 _SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
@@ -303,6 +394,15 @@ LEGAL_SUFFIXES: dict[str, str] = {
     "aps": "ApS",
     "asa": "ASA",
     "pvt": "Pvt",
+    "e.v": "e.V",
+    "ltda": "Ltda",
+    "lda": "Lda",
+    "bhd": "Bhd",
+    "pte": "Pte",
+    "oyj": "Oyj",
+    "gbr": "GbR",
+    "ohg": "OHG",
+    "kgaa": "KGaA",
 }
 _SMALL = frozenset({"and", "of", "the", "for", "de", "du", "des", "und", "&"})
 # Words that describe a kind of organisation or a part of one, never name one on their
@@ -319,6 +419,20 @@ GENERIC_WORDS = word_set(
     corporate small big large local online digital media logistics manufacturing insurance
     bank banking real estate property b2b b2c side hobby personal private public sector
     thing stuff something everything nothing company's employer employers boss manager
+    employees employee staff people members users
+    """
+)
+# Words of an organisation, never of a person's name: "Cloudberry Studio" and
+# "Logistics" (DIET's and the cues' guesses) are no one's name. GENERIC_WORDS without
+# those that are also surnames ("Small", "Bank", "Little").
+_ORGANISATION_WORDS = (
+    GENERIC_WORDS
+    - word_set("small big large local bank family home side personal private public real")
+    - word_set("estate property unit work job call decision site thing stuff hobby it")
+) | word_set(
+    """
+    studio studios consulting consultants solutions labs lab systems analytics dental
+    partners associates holdings ventures industries agency ltd inc llc gmbh plc corp
     """
 )
 # A company is never introduced with a possessive or a pronoun: "my call", "our team".
@@ -342,8 +456,8 @@ def _title_company(name: str) -> str:
             words.append(opened + word[:1].upper() + word[1:])
         elif word in _SMALL and i:
             words.append(word)
-        elif re.fullmatch(r"[^\W\d_]{1,2}&[^\W\d_]{1,2}", word):
-            words.append(word.upper())  # "r&d" -> "R&D"
+        elif re.fullmatch(r"[^\W\d_]{1,2}&[^\W\d_]{1,2}|\d{1,3}[^\W\d_]", word):
+            words.append(word.upper())  # "r&d" -> "R&D", "3d" -> "3D"
         else:
             words.append("-".join(_title_part(p) for p in word.split("-")))
     return " ".join(words)
@@ -372,11 +486,28 @@ def _strip_role(text: str) -> str:
     return text
 
 
+def _without_descriptors(company: str) -> str:
+    """ "the Lakeside Coworking space" -> "Lakeside Coworking": a "the" typed in lower case
+    is not the name's ("The Green Grocer" keeps its own), and nor are the lower-case words
+    after a capitalized name that say what kind of place it is (in lower case, after
+    such a "the": "the lakeside coworking space")."""
+    words = company.split()
+    article = len(words) > 1 and words[0] == "the"
+    if article:
+        words = words[1:]
+    if article or any(w[:1].isupper() for w in words):
+        while len(words) > 1 and words[-1].strip(".,!") in _DESCRIPTORS:
+            words = words[:-1]
+    return " ".join(words)
+
+
 def _only_generic(company: str) -> bool:
     """Nothing but words for a kind of organisation ("software", "the team"): unless the
     visitor wrote several of them capitalized, as a name ("Digital Media Group")."""
-    words = [w for w in normalize(company).split() if w not in _SMALL and w not in ("a", "an")]
-    capitalized = company != company.lower() and len(words) > 1
+    said = [w for w in company.split() if w.lower() not in _SMALL and w.lower() not in ("a", "an")]
+    words = [normalize(w) for w in said]
+    # "Digital Media Group" is a name; "Logistics company" (a sentence's capital) is not
+    capitalized = len(words) > 1 and all(w[:1].isupper() for w in said)
     return not capitalized and all(w in GENERIC_WORDS for w in words)
 
 
@@ -387,7 +518,7 @@ def clean_company(text: str) -> str | None:
     norm = normalize(text).strip(" .!")
     if norm in _SOLO:
         return SELF_EMPLOYED
-    if norm in _NO_COMPANY:
+    if norm in _NO_COMPANY or _refuses(text):
         return None
     _, colon, after = text.rpartition(": ")
     if colon and (found := _pick(after, _clean_company, COMPANY)):
@@ -396,12 +527,18 @@ def clean_company(text: str) -> str | None:
 
 
 def _company_word_typos(text: str) -> str:
-    """ "comapny is Acme" -> "company is Acme": the lead-in is then recognized."""
-    return re.sub(
-        r"[^\W\d_]{6,8}",
-        lambda m: "company" if one_edit_apart(m.group().lower(), "company") else m.group(),
-        text,
-    )
+    """ "comapny is Acme", "wrking at Acme", "teh company" -> the lead-in's words: the
+    lead-in is then recognized."""
+
+    def repair(m: re.Match[str]) -> str:
+        word = m.group().lower()
+        return next((t for t in _LEAD_IN_WORDS if one_edit_apart(word, t)), m.group())
+
+    text = re.sub(r"(?<![\w'])teh(?![\w'])", "the", text, flags=re.IGNORECASE)
+    return re.sub(r"(?<![\w'])[^\W\d_]{6,8}(?![\w'])", repair, text)
+
+
+_LEAD_IN_WORDS = ("company", "working")
 
 
 # Chat noise around an answer: "oh, maison lumière sas sry", "Sunrise Dental Care lol".
@@ -418,8 +555,19 @@ _TRAILING_FILLER = re.compile(
     r"[\s.!]{0,5}$",
     re.IGNORECASE,
 )
-# A figure is an amount or a year, never a company: "7k", "2028", "10,000".
-_FIGURE = re.compile(r"[\d\s.,]{0,20}\d[\d\s.,]{0,20}[km]?")
+# A figure is an amount, a range, a year or a day, never a company: "7k", "2028",
+# "10,000", "40-50k", "1st".
+_FIGURE = re.compile(r"[\d\s.,~-]{0,20}\d[\d\s.,-]{0,20}(?:[km]|st|nd|rd|th)?")
+# A count of things, typed in lower case, describes the company, never names it:
+# "40 trucks", "12 staff" ("99 Bikes", capitalized, may be its name).
+_A_COUNT = re.compile(r"\d[\d,.]{0,12}\+?\s+(?:[a-z-]+\s+)?[a-z-]+")
+# What a role is followed by in a title, abbreviated: "VP Eng", "Head of Mktg".
+_DEPARTMENT_SHORT = word_set("eng engg dev devs mktg mkt biz bizdev ops fin prod cs r&d")
+# Words after a capitalized name that say what kind of place it is, not its name:
+# "the Lakeside Coworking space", "Looply startup".
+_DESCRIPTORS = word_set(
+    "space company business firm team agency startup start-up organisation organization org"
+)
 
 
 # The words of an amount or a span of time, never of a name: "10 weeks", "12 lakhs",
@@ -429,6 +577,7 @@ _MEASURE_WORDS = word_set(
     least most about around approx approximately roughly some few couple away out weeks week
     days day months month years year yrs quarters quarter k grand lakh lakhs crore crores
     mil bucks per each time
+    january february march april may june july august september october november december
     """
 )
 # A typed sentence about oneself, never a name: "put me through to sales please".
@@ -444,7 +593,7 @@ _MEASURE_VOCABULARY = frozenset(
 def _is_a_measure(company: str) -> bool:
     """Only figures and words of amounts or time ("3M" is a company: its M is a capital)."""
     return all(
-        re.fullmatch(r"[\d.,]+[km]?", word) or word.lower() in _MEASURE_VOCABULARY
+        re.fullmatch(r"[\d.,]+(?:[km]|st|nd|rd|th)?", word) or word.lower() in _MEASURE_VOCABULARY
         for word in company.replace("$", " ").strip(" .!?").split()
     )
 
@@ -453,18 +602,32 @@ def _names_no_company(company: str, norm: str) -> bool:
     """What reads as a company's shape but names something else: a place ("Hello from
     Melbourne"), an amount or a span of time, titles joined ("President & CEO"), a lone
     letter, or a sentence typed in lower case about oneself."""
-    if len(company.strip(". ")) < 2 or _is_a_measure(company):
+    if len(company.strip(". ")) < 2 or _is_a_measure(company) or _A_COUNT.fullmatch(company):
         return True
     if place_phrase(company) in place_names():
         return True
     parts = [part for part in _ROLE_JOIN.split(company) if part]
     if len(parts) > 1 and all(_is_role(part) for part in parts):
         return True
+    if _is_role(company, whole=False):  # "VP Eng": a title and its department
+        role = role_tables().role.match(norm)
+        rest = norm[role.end() :].split() if role else []
+        if rest and all(w in _DEPARTMENT_SHORT or w in GENERIC_WORDS for w in rest):
+            return True
     return company == company.lower() and any(w in _PERSONAL_PRONOUNS for w in norm.split())
 
 
-def _without_filler(text: str) -> str:
-    return _TRAILING_FILLER.sub("", _LEADING_FILLER.sub("", text, count=1), count=1)
+def _without_filler(text: str, *, names: bool = False) -> str:
+    """The answer without the chat words around it; for names, a capitalized last word is
+    kept when it may be the name's ("Nguyen Thi Thu Ha" does not laugh)."""
+    text = _LEADING_FILLER.sub("", text, count=1)
+    trailing = _TRAILING_FILLER.search(text)
+    if trailing is None:
+        return text
+    last = trailing.group().strip(" ,.!:-")
+    if names and last.istitle() and last.lower() in _SYLLABLE_NAMES:
+        return text
+    return text[: trailing.start()]
 
 
 def _clean_company(text: str) -> str | None:
@@ -480,8 +643,20 @@ def _clean_company(text: str) -> str | None:
     if norm in _NO_COMPANY or is_noise(norm) or "@" in company:
         return None
     company = _strip_role(company)
-    company = _COMPANY_LEAD_IN.sub("", company, count=1)
+    for _ in range(3):  # "working at we're a startup called Looply": lead-ins one by one
+        shorter = _COMPANY_LEAD_IN.sub("", company, count=1)
+        if shorter == company:
+            break
+        company = shorter
     company = _COMPANY_END.sub("", company)
+    described = _without_descriptors(company)
+    if (
+        described != company
+        and len(described.split()) == 1
+        and (_ACTIVITY.match(described.lower()) or normalize(described) in GENERIC_WORDS)
+    ):
+        return None  # "Plumbing business", "Cleaning company": a description
+    company = described
     company = _SCHEME.sub("", company).strip(" !?\"'")
     if company.endswith(".") and not re.search(
         r"(?:\.[^\W\d_]{1,2}|\.\s[^\W\d_]{1,4})\.$", company
@@ -492,6 +667,8 @@ def _clean_company(text: str) -> str | None:
         return SELF_EMPLOYED
     if not company or norm in _NO_COMPANY or is_noise(norm) or len(company.split()) > 8:
         return None
+    if _REFUSAL.search(norm):
+        return None  # "prefer not to answer this one", "not comfortable giving that out"
     if _is_role(company) or norm in NOT_NAMES or re.match(r"(?:a|an)\s", norm):
         return None
     if _NOT_A_NAME_START.match(norm) or _only_generic(company):

@@ -29,7 +29,8 @@ _TOKEN = re.compile(
 # o.o.", "Maison Lumière sas"); their dot is not a full stop.
 LEGAL_FORMS = word_set(
     "gmbh ag sa sas sarl srl spa s.p.a. bv nv ab as oy kk k.k. plc llc ltd ltd. inc inc. co co."
-    " corp corp. pty pvt sp sp. o.o. s.r.o. a.s. s.a. b.v. n.v."
+    " corp corp. pty pvt sp sp. o.o. s.r.o. a.s. s.a. b.v. n.v. e.v. e.v ltda lda bhd pte pte."
+    " oyj gbr ohg kgaa"
 )
 # What may stand between a name's words and its legal form.
 _LEGAL_GAPS = frozenset({"(", ")", ",", ")(", "),"})
@@ -75,13 +76,14 @@ FUNCTION_WORDS = word_set(
     good nice happy glad just also again long story short basically honestly actually
     let let's of the a an all any some every each both one dear best regards kind sincerely
     oh ah ahh um umm uh hmm hm lol ha hah heh haha sry soz sorry btw fyi ty thx tbh ps
+    that's thats over under into onto via near after before ofc hii
     """
 )
 _ABBREVIATED = re.compile(r"^(?:[^\W\d_]\.){2,}$")  # "K.K.", "S.A."
 # Abbreviations whose dot ends no sentence: "St. Mary's Hospital Trust", "Pvt. Ltd.".
 _DOTTED = word_set("st mt dr mr mrs ms bros intl")
 _PARTNER_JOINS = word_set("e y i et und and &")
-_FIGURE_FIRST = re.compile(r"(?:^|(?<=[\s(\"]))\d{1,4}(?:/\d{1,4})?\s$")
+_FIGURE_FIRST = re.compile(r"(?:^|(?<=[\s(\"]))\d{1,4}(?:[/-]\d{1,4})?\s$")
 
 
 @dataclass(frozen=True)
