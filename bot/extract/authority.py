@@ -7,7 +7,11 @@ The tables live in data/roles.yaml so operators can read and extend them. The re
    the VP", "the CEO's assistant") are not the visitor's role: they tell us someone else
    decides.
 2. An explicit statement beats a title: "I need to check with my manager" -> influencer,
-   "I'm a manager and I sign off" -> decision maker.
+   "I'm a manager and I sign off" -> decision maker. Besides the phrase tables, a decision
+   verb is read with its subject: "the trustees decide", "my superior will make the call",
+   "the final OK comes from head office" say someone else decides (and a title in that
+   subject is theirs, not the visitor's); "budget holder: me", "I have full authority" say
+   the visitor does.
 3. Then no-authority phrases ("just curious"), "rather not say" -> unknown, and finally a
    bare "yes"/"no" answer to "are you the one who signs off?".
 """
@@ -80,6 +84,8 @@ _DECIDES = (
 _OTHER_AFTER = re.compile(r"'s\b|" + _DECIDES)
 # "the CEO has the final word": someone else decides, whatever the visitor's own title.
 _SOMEONE_ELSE_DECIDES = re.compile(_DECIDES)
+# Titles that are a role only with the words before them: "the IT guy", "our sales person".
+_NEEDS_MODIFIER = frozenset({"guy", "gal", "person"})
 _LEAD_NOT_ROLE = re.compile(
     r"(?<!\s)\s+(?:gen|generation|qualification|scoring|magnets?|forms?|management|nurturing|routing)\b"
 )
@@ -93,7 +99,7 @@ class _Tables:
     answers: dict[str, AuthorityLevel]
     acronyms: frozenset[str]
     spellings: dict[str, str]
-    # "I head up sales", "I run marketing": the role said as a verb.
+    # "I head up sales", "I run marketing", "I manage the front desk": the role as a verb.
     heads: re.Pattern[str]
 
 
@@ -115,7 +121,8 @@ def tables() -> _Tables:
     for level in _LEVELS:
         for title in data["titles"].get(level, []):
             titles[str(title).lower()] = level
-    mod = _alt(data["modifiers"])
+    # A department may also qualify a title: "Revenue Operations Lead", "Talent Partner".
+    mod = _alt([*data["modifiers"], *data["departments"]])
     dept = _alt(data["departments"])
     dept_run = rf"(?:{dept})(?:\s*(?:and|&|/)\s*(?:{dept}))*"
     role = re.compile(
@@ -124,7 +131,8 @@ def tables() -> _Tables:
         rf"(?![\w'-])"
     )
     heads = re.compile(
-        rf"(?<![\w'-])i\s+(?:head|lead|run)(?:\s+up)?\s+(?:the\s+|our\s+)?(?P<dept>{dept_run})"
+        rf"(?<![\w'-])i\s+(?P<verb>head|lead|run|manage)(?:\s+up)?\s+(?:the\s+|our\s+)?"
+        rf"(?P<dept>{dept_run})"
         rf"(?![\w'-])"
     )
     phrases = {
@@ -197,6 +205,8 @@ def _roles(norm: str, t: _Tables) -> list[_RoleHit]:
                 break
         if title == "lead" and _LEAD_NOT_ROLE.match(norm, m.end("title")):
             continue
+        if title in _NEEDS_MODIFIER and m.start("title") == m.start("role"):
+            continue
         end = m.end()
         words = re.sub(r"\s+", " ", m.group("role"))
         if m.group("dept") and title not in _DEPT_TITLES:
@@ -233,12 +243,30 @@ def _answer(norm: str, t: _Tables) -> AuthorityLevel | None:
         after = r"(?:[,.!;:-]|\s)" if answer in _YES_NO else r"\s*[,.!;:-]"
         if len(answer) > 1 and re.match(rf"{re.escape(answer)}{after}", text):
             return level
+    # The answer closing the message: "<a title we do not know>, so yes".
+    if "," in text:
+        tail = text.rsplit(",", 1)[1].split()
+        if len(tail) == 2 and tail[0] in _SO:
+            return t.answers.get(tail[1]) if tail[1] in _YES_NO else None
     return None
+
+
+_SO = frozenset({"so", "thus", "hence", "therefore", "then"})
 
 
 # Typos of the words that say who decides ("decison maker", "reccomend"), repaired first.
 _VOCABULARY = frozenset(
-    {"decision", "decide", "decides", "decider", "recommend", "approve", "approves", "purchases"}
+    {
+        "decision",
+        "decide",
+        "decides",
+        "decider",
+        "recommend",
+        "approve",
+        "approves",
+        "approver",
+        "purchases",
+    }
 )
 # "I'm her assistant", "I'm the CEO's assistant": the title is the visitor's own.
 _SOMEONES_TITLE = re.compile(
@@ -252,19 +280,14 @@ def _normalized(text: str) -> str:
     return _SOMEONES_TITLE.sub(r"\1 the ", fix_typos(normalize(text), _VOCABULARY))
 
 
-def says_who_decides(text: str) -> bool:
-    """Whether the words say who decides ("I sign off", "my boss approves", "not my call"),
-    rather than only naming someone's title ("our CFO would kill me")."""
-    norm = _normalized(text.strip())
-    return any(tables().phrases[level].search(norm) for level in _LEVELS)
-
-
-# Owning the business said as a verb: the visitor's role is owner.
-_OWNER = re.compile(
-    r"(?<![\w'-])(?:i|we)\s+(?:co-?)?own\s+(?:the|this|our|my|a)\s+(?:little\s+|small\s+)?"
+# What one owns or runs: "i own the shop", "my dad runs the business".
+_BUSINESS = (
+    r"(?:the|this|our|my|a)\s+(?:little\s+|small\s+|family\s+|whole\s+)?"
     r"(?:company|business|shop|store|place|agency|firm|studio|practice|restaurant|bakery|cafe"
-    r"|café|salon|clinic|brand|startup|franchise|hotel|gym)\b"
+    r"|café|salon|clinic|brand|startup|franchise|hotel|gym|school|charity|show)\b"
 )
+# Owning the business said as a verb: the visitor's role is owner.
+_OWNER = re.compile(rf"(?<![\w'-])(?:i|we)\s+(?:co-?)?own\s+{_BUSINESS}")
 # Two titles of one person: "co-founder and cto", "president & ceo", "owner/director".
 _TITLE_JOIN = re.compile(r"(?<!\s)\s*(&|and|/)\s*")  # look-behind: linear
 # Whose assistant: "assistant to the md", "pa to our managing director".
@@ -289,6 +312,119 @@ def _joined_role(norm: str, best: _RoleHit, mine: list[_RoleHit], t: _Tables) ->
     return role
 
 
+# Who decides, said with a verb: "the trustees decide", "my superior will make the decision",
+# "they'll have to approve it", "the department head approves", "my dad owns the business".
+# The subject is read from the words before the verb, back to the clause's start.
+_DECISION_VERB = re.compile(
+    r"(?<![\w'-])(?:decides?|approves?|signs?\s+off|okays"
+    r"|gives?\s+(?:us\s+|it\s+)?(?:the\s+)?(?:final\s+)?(?:ok|okay|go-ahead|green\s+light|nod"
+    r"|sign-off|thumbs\s+up)"
+    r"|makes?\s+(?:the|that|this|these|those|a|all\s+the)\s+(?:final\s+)?(?:decisions?|calls?)"
+    r"|has\s+the\s+(?:final\s+)?(?:say|word|decision)|holds\s+the\s+(?:budget|purse\s+strings)"
+    rf"|(?:owns|runs)\s+{_BUSINESS})(?![\w'-])"
+)
+# Whose the decision is, said of the decision: "the final OK comes from head office",
+# "the decision is with procurement", "it's up to the board", "sign-off sits with me".
+_DECISION_LIES = re.compile(
+    r"(?<![\w'-])(?:(?:(?:final\s+)?(?:decisions?|say|approval|sign-off|signoff|go-ahead|authority"
+    r"|green\s+light)|final\s+(?:ok|okay|word|call|yes|nod))"
+    r"\s+(?:is|sits|lies|rests|stays|comes|will\s+come|has\s+to\s+come|needs\s+to\s+come"
+    r"|must\s+come|is\s+made|gets\s+made|will\s+be\s+made)\s+(?:with|from|by|up\s+to)"
+    r"|(?:it's|that's)\s+up\s+to)\s+(?P<who>[\w'-]+)"
+)
+# Someone asked the visitor to look: "the dentist asked me to have a look", "I'm helping
+# her find one". The visitor gathers; the one who asked decides.
+_ON_BEHALF = re.compile(
+    r"(?<![\w'-])(?:(?:asked|told|wants|wanted|sent|got)\s+me\s+to\s+(?:have\s+a\s+look|look"
+    r"|find|research|check|compare|gather|collect|shortlist|get\s+(?:some\s+)?(?:info|quotes))"
+    r"|helping\s+(?:him|her|them|my\s+[\w-]+|our\s+[\w-]+)\s+(?:to\s+)?(?:look|find|choose"
+    r"|decide|research|pick|out))(?![\w'-])"
+)
+# "budget holder: me", "decision maker - me", "the approver is me".
+_ROLE_IS_ME = re.compile(
+    r"(?<![\w'-])(?:budget\s+(?:holder|owner)|decision[\s-]?maker|approver|signatory"
+    r"|final\s+(?:say|decision))(?:\s*[:=?-]\s*|\s+(?:is|would\s+be|will\s+be)\s+)"
+    r"(?:me|myself|mine|yours\s+truly)(?![\w'-])"
+)
+# "I have full authority to buy", "I've got sign-off", "I'm fully authorised to sign".
+_AUTHORITY_MINE = re.compile(
+    r"(?<![\w'-])(?:i\s+(?:have|hold)|i've\s+got|i've)\s+(?:the\s+)?"
+    r"(?:(?:full|final|sole|complete|total|purchasing|buying|budget|budgetary|signing|spending)\s+)"
+    r"{0,2}(?:authority|sign-off|signing\s+rights)(?![\w'-])"
+    r"|(?<![\w'-])i'm\s+(?:fully\s+)?authori[sz]ed\s+to\s+(?:buy|sign|approve|purchase|spend)"
+)
+# Where a clause starts: its subject comes after this.
+_CLAUSE_START = re.compile(
+    r"[,.;:!?()]|\s-\s|\b(?:but|so|once|when|whenever|after|before|because|since|until|till"
+    r"|while|though|although|if|then|whereas)\b"
+)
+_SELF_WORDS = frozenset(
+    {"i", "i'm", "i'll", "i've", "i'd", "me", "myself", "mine", "we", "we're", "we'll", "we've",
+     "we'd", "us", "ourselves"}
+)  # fmt: skip
+_NOT_WORDS = frozenset(
+    {"no", "not", "nobody", "noone", "none", "never", "neither", "nor", "don't", "doesn't",
+     "won't", "can't", "cannot", "wouldn't", "shouldn't", "didn't", "isn't", "you", "it", "who",
+     "what", "which", "whoever", "this", "that"}
+)  # fmt: skip
+# "has to decide", "will need to approve": the verb's own auxiliaries before "to".
+_BEFORE_TO = frozenset({"has", "have", "needs", "need", "going", "got", "ought", "wants"})
+
+
+def _subject(norm: str, at: int) -> tuple[int, list[str]]:
+    """Where the subject of the verb at `at` starts, and its words (back to the clause's
+    start, at most 60 characters)."""
+    lo = max(0, at - 60)
+    start = lo
+    for m in _CLAUSE_START.finditer(norm, lo, at):
+        start = m.end()
+    words = norm[start:at].split()
+    skipped = len(norm[start:at]) - len(norm[start:at].lstrip())
+    return start + skipped, words
+
+
+def _someone_else(words: list[str]) -> bool:
+    """Whether a verb's subject words name someone other than the visitor."""
+    if not words or _SELF_WORDS.intersection(w.strip("'") for w in words):
+        return False
+    if _NOT_WORDS.intersection(words):
+        return False
+    return not (words[-1] == "to" and (len(words) < 2 or words[-2] not in _BEFORE_TO))
+
+
+def _who_decides(norm: str) -> tuple[list[tuple[int, int]], bool]:
+    """Where the text names someone else who decides (the spans of their words), and
+    whether it says, in words the phrase tables cannot list, that the visitor does."""
+    others: list[tuple[int, int]] = []
+    for m in _DECISION_VERB.finditer(norm):
+        start, words = _subject(norm, m.start())
+        if _someone_else(words):
+            others.append((start, m.start()))
+    mine = bool(_ROLE_IS_ME.search(norm) or _AUTHORITY_MINE.search(norm))
+    for m in _DECISION_LIES.finditer(norm):
+        if m.group("who") in _SELF_WORDS:
+            mine = True
+            continue
+        end = next(
+            (c.start() for c in _CLAUSE_START.finditer(norm, m.end("who"), m.end() + 60)),
+            min(len(norm), m.end() + 60),
+        )
+        others.append((m.start("who"), end))
+    for m in _ON_BEHALF.finditer(norm):
+        start, words = _subject(norm, m.start())
+        if not _NOT_WORDS.intersection(words):  # not "you asked me to look"
+            others.append((start, m.start()))
+    return others, mine
+
+
+def says_who_decides(text: str) -> bool:
+    """Whether the words say who decides ("I sign off", "my boss approves", "not my call"),
+    rather than only naming someone's title ("our CFO would kill me")."""
+    norm = _normalized(text.strip())
+    others, mine = _who_decides(norm)
+    return bool(others) or mine or any(tables().phrases[level].search(norm) for level in _LEVELS)
+
+
 def parse_authority(text: str) -> Authority | None:
     """Read an authority answer. None when the text says nothing about authority."""
     raw = text.strip()
@@ -296,10 +432,18 @@ def parse_authority(text: str) -> Authority | None:
     t = tables()
     if is_noise(norm) and norm.strip(" .!") not in t.answers:
         return None
-    hits = _roles(norm, t)
+    others, mine_said = _who_decides(norm)
+    hits = [
+        _RoleHit(h.level, h.role, h.start, False, True, h.end)
+        if h.self_said and any(a <= h.start < b for a, b in others)
+        else h
+        for h in _roles(norm, t)
+    ]
     for m in t.heads.finditer(norm):
-        words = "head of " + re.sub(r"\s+", " ", m.group("dept"))
-        hits.append(_RoleHit(t.titles["head of"], _display(words, t), m.start(), True, end=m.end()))
+        dept = re.sub(r"\s+", " ", m.group("dept"))
+        title = "manager" if m.group("verb") == "manage" else "head of"
+        words = f"{dept} manager" if title == "manager" else f"head of {dept}"
+        hits.append(_RoleHit(t.titles[title], _display(words, t), m.start(), True, end=m.end()))
     mine = [h for h in hits if h.self_said]
     best = max(mine, key=lambda h: (_RANK[h.level], -h.start)) if mine else None
     role = _joined_role(norm, best, mine, t) if best else None
@@ -307,9 +451,9 @@ def parse_authority(text: str) -> Authority | None:
         role = "Owner"  # "i own the shop", "my wife and i own the company"
 
     level: AuthorityLevel | None = None
-    if t.phrases["influencer"].search(norm):
+    if t.phrases["influencer"].search(norm) or others:
         level = "influencer"
-    elif t.phrases["decision_maker"].search(norm):
+    elif mine_said or t.phrases["decision_maker"].search(norm):
         level = "decision_maker"
     elif any(h.decides and h.level == "decision_maker" for h in hits):
         level = "influencer"  # "head of growth, but the CEO has the final word"

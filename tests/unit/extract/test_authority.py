@@ -214,3 +214,57 @@ def test_whose_decision_it_is(text: str, level: str, role: str | None) -> None:
     found = parse_authority(text)
     assert found is not None
     assert (found.level, found.role) == (level, role)
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "role"),
+    [
+        # someone else decides, named only by what they do: the visitor is not the decider,
+        # and the decider's title is not the visitor's role
+        ("office manager; the partners will make the final decision", INF, "Office Manager"),
+        ("our board of governors decides on anything like this", INF, None),
+        ("they'll have to approve it upstairs", INF, None),
+        ("finance lead, the founder will have to sign off", INF, "Finance Lead"),
+        ("I draft the proposal and the regional director approves", INF, None),
+        ("sign-off sits with the group finance team", INF, None),
+        ("the final okay comes from our holding company", INF, None),
+        ("it's up to the committee in the end", INF, None),
+        ("my aunt runs the bakery, I'm just lending a hand", INF, None),
+        ("the vet asked me to compare a few tools", INF, None),
+        ("I'm helping my brother choose one", INF, None),
+        # ... but not when the visitor is in the subject, or nobody else is
+        ("my partner and I make the decisions", DM, None),
+        ("owner, nobody else signs off", DM, "Owner"),
+        ("the final decision rests with me", DM, None),
+        ("whatever you decide is fine by me", None, None),
+        # the visitor decides, in words the phrase table does not list
+        ("I've got sign-off on this", DM, None),
+        ("I have sole purchasing authority", DM, None),
+        ("approver: myself", DM, None),
+        ("decision maker = me", DM, None),
+        ("I'm the one who approves purchases here", DM, None),
+        ("I don't have final authority on this", INF, None),
+        # a title from another language, and an answer at the end of the message
+        ("Gérante de la boutique", DM, "Gérante"),
+        ("amministratore delegato", DM, "Amministratore Delegato"),
+        ("Prokurist, so yes", DM, None),
+        ("junior buyer, so no", INF, "Junior Buyer"),
+        # staff roles, and titles with a department before them
+        ("I work the front desk as a receptionist", INF, "Receptionist"),
+        ("primary school teacher", INF, "School Teacher"),
+        ("volunteer coordinator at a food bank", INF, "Volunteer Coordinator"),
+        ("just a volunteer", INF, "Volunteer"),
+        ("purchasing agent for the group", INF, "Purchasing Agent"),
+        ("I'm the web guy", INF, "Web Guy"),
+        ("I'm a person who likes chatbots", None, None),
+        ("revenue operations analyst", INF, "Revenue Operations Analyst"),
+        ("Customer Experience Lead", INF, "Customer Experience Lead"),
+        ("I'm the department head", DM, "Department Head"),
+        ("owner operator of a food truck", DM, "Owner Operator"),
+        ("I manage the reception team", INF, "Reception Manager"),
+        ("I'm a journalist", NONE, "Journalist"),
+    ],
+)  # fmt: skip
+def test_who_decides_said_in_other_words(text: str, level: str | None, role: str | None) -> None:
+    found = parse_authority(text)
+    assert (found.level if found else None, found.role if found else None) == (level, role)
