@@ -45,10 +45,10 @@ from bot.extract import (
     parse_budget,
     parse_timeline,
 )
-from bot.extract._text import normalize
+from bot.extract._text import normalize, word_set
 from bot.extract.authority import says_who_decides
 from bot.extract.email import address_spans
-from bot.extract.money import only_qualifies_a_noun, said_as_money
+from bot.extract.money import CURRENCIES, only_qualifies_a_noun, said_as_money
 from bot.extract.need import ADOPTION, names_a_goal_or_pain
 from bot.extract.proper_names import COMPANY, LEGAL_FORMS, PERSON, capitalized_runs
 from bot.extract.timeline import COUNTED_FROM, PERIOD_OVER, TORN
@@ -480,6 +480,10 @@ def _extended(slot: str, message: str, mention: Mention) -> str | None:
 
 
 _CAPITALIZED_BEFORE = re.compile(r"(?:[A-Z][\w&'.-]{0,30} ){1,3}$")
+# Capitalized words that lead into a name, never part of one.
+_LEAD_WORDS = word_set(
+    "it's its we're were i'm im we i our my this that's thats yes yeah yep hi hello hey"
+)
 _CAPITALIZED_AFTER = re.compile(r"(?: (?:[A-Z][\w&'.-]{0,30}|&|GmbH|AG|AB|BV|SA)){1,3}")
 
 
@@ -496,6 +500,10 @@ def _capitalized_run(message: str, start: int, end: int) -> str | None:
         if before and not _sentence_start(message, start - len(before.group(0)))
         else ""
     )
+    words = left.split(" ")
+    while words and words[0].casefold().strip(",.") in _LEAD_WORDS:
+        words.pop(0)  # "It's [Nordvik] AS": the lead-in is no part of the name
+    left = " ".join(words)
     whole = f"{left}{said}{after.group(0) if after else ''}"
     return whole if whole != said else None
 
@@ -974,12 +982,15 @@ _DURATION = re.compile(
     r"(?:years?|yrs?|months?|mos?|weeks?|quarters?)\b",
     re.IGNORECASE,
 )
+# Every currency word the budget reader knows ("30 000 czk for 12 months", "3m won a year").
+_CURRENCY_WORDS = "|".join(
+    sorted((re.escape(word) for word in CURRENCIES if " " not in word), key=len, reverse=True)
+)
 _AMOUNT_BEFORE = re.compile(
     r"(?:\d(?:[\d.,']{0,12}\d)?\s?(?:k|m|mm|bn|grand|thousand|million|[$€£])?|[$€£]"
-    r"|dollars|euros|pounds|bucks|quid|usd|eur|gbp|chf|francs|rupees|yen|rand|krona|kronor"
-    r"|krone|kroner|reais|pesos|inr|jpy|aud|cad|sek|nok|dkk|zar|brl|sgd|nzd|mxn|grand"
-    r"|thousand|lakhs?|crores?)"
-    r"\s{0,3}(?:budget\s{1,3}|total\s{1,3}|in\s+total\s{1,3}|max\s{1,3})?$",
+    rf"|bucks|quid|grand|thousand|lakhs?|crores?|{_CURRENCY_WORDS})"
+    r"\s{0,3}(?:(?:budget|total|in\s+total|max|set\s+aside|saved|earmarked|allocated|reserved)"
+    r"\s{1,3})?(?:for)?$",
     re.IGNORECASE,
 )
 
@@ -993,7 +1004,7 @@ _COMPANY_CUE = re.compile(
 )
 # The same for a person's name: "my name is", "I'm", "this is", "call me".
 _PERSON_CUE = re.compile(
-    r"\b(?:name(?:'s|\s+is|\s*:)?|i'?m|i\s+am|this\s+is|call\s+me|it's|signed)\s*$",
+    r"\b(?:name(?:'s|\s+is|\s*:)?|i'?m|i\s+am|this\s+is|call\s+me|it'?s|signed)\s*$",
     re.IGNORECASE,
 )
 

@@ -662,3 +662,11 @@ def test_the_human_intent_yields_when_a_person_is_told_of_not_asked_for(
         failed_attempts=0,
     )
     assert answers_despite_digression(answer, 1.0) is yields
+
+
+def test_a_company_cut_short_is_read_without_its_lead_in() -> None:
+    """DIET tagged "Brekke" of "It's Brekke AS": the run around it is the company, but
+    "It's" leads into it and is no part of it."""
+    verdict = judge("company", "ok so It's Brekke AS", entities=[("company", "Brekke")])
+    assert verdict.accepted
+    assert verdict.value == "Brekke AS"
