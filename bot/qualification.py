@@ -738,7 +738,10 @@ def _own_role_or_decision(detail: dict[str, Any] | None, text: str) -> bool:
 # A fact labelled with its question's word ("Budget: it depends on what you offer",
 # "timing - not decided yet"): even undecided, it answers that question, so it is kept.
 _BUDGET_LABEL = r"\bbudget\b\s*(?::|-|–|—|=|\bis\b|\baround\b|\bof\b|\bwise\b)?"
-_TIMELINE_LABEL = r"\b(?:timing|timeline|time\s*frame|timeframe)\b\s*(?::|-|–|—|=|\bis\b|\bwise\b)?"
+_TIMELINE_LABEL = (
+    r"\b(?:timing|timeline|time\s*frame|timeframe|when(?=\s*[:=]))\b\s*"
+    r"(?::|-|–|—|=|\bis\b|\bwise\b)?"
+)
 _LABEL = {
     "budget": re.compile(_BUDGET_LABEL + r"\s*$", re.IGNORECASE),
     "timeline": re.compile(_TIMELINE_LABEL + r"\s*$", re.IGNORECASE),
@@ -800,7 +803,29 @@ def volunteered_timeline(message: str) -> str | None:
             found = parse_timeline(after, date.today())
             if found is not None and found.status == "date":
                 return after
+    for clause in _CLAUSES.split(message):
+        said = clause.strip(" .!,")
+        if _TIME_ALONE.match(said) and not _SOMEONE.search(said):
+            found = parse_timeline(said, date.today())
+            if found is not None and found.status == "date":
+                return said  # a sentence of its own: "In a couple of years."
     return None
+
+
+# A time said as a clause of its own, in a few words ("9 months-ish", "two years out
+# probably", "in a year or so"): in an opening that lists facts, it is the timeline.
+_TIME_ALONE = re.compile(
+    r"^(?:(?:(?:in|within|by|around|about|roughly|approximately|maybe|probably)\s+)?"
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen"
+    r"|a\s+couple\s+of|a\s+few|few|several|couple\s+of)"
+    # "a year" alone is an amount's period ("10k, a year"); "in a year" is a time
+    r"|(?:in|within|around|about|roughly|approximately)\s+an?)\s*"
+    r"(?:days?|weeks?|wks?|months?|mos?|mths?|quarters?|years?|yrs?)\b"
+    r"(?:[\s-]+(?:ish|out|or\s+so|from\s+now|max|tops|probably|roughly|maybe|tbh)\b){0,2}$",
+    re.IGNORECASE,
+)
+# Who does something: then the time is when that happens ("two weeks ago we moved").
+_SOMEONE = re.compile(r"\b(?:i|i'm|we|we're|they|he|she|ago)\b", re.IGNORECASE)
 
 
 def _judge_asked(answer: Answer) -> Verdict:

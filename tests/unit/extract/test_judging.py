@@ -16,6 +16,7 @@ from bot.qualification import (
     give_up,
     is_amount_period,
     judge_answer,
+    labelled_facts,
     volunteered_need,
     volunteered_timeline,
 )
@@ -670,3 +671,23 @@ def test_a_company_cut_short_is_read_without_its_lead_in() -> None:
     verdict = judge("company", "ok so It's Brekke AS", entities=[("company", "Brekke")])
     assert verdict.accepted
     assert verdict.value == "Brekke AS"
+
+
+@pytest.mark.parametrize(
+    ("message", "told"),
+    [
+        ("We run a bakery, no budget yet. In a couple of years.", "In a couple of years"),
+        ("hi! 6 weeks-ish, maybe", "6 weeks-ish"),
+        ("sam from acme, three months out probably", "three months out probably"),
+        ("we spend 10k, a year", None),  # an amount's period
+        ("two weeks ago we moved offices", None),  # when something happened
+    ],
+)
+def test_a_time_said_as_a_clause_of_its_own_is_the_timeline(message: str, told: str | None) -> None:
+    assert volunteered_timeline(message) == told
+
+
+def test_when_with_a_colon_labels_the_timeline() -> None:
+    assert labelled_facts("Need: more demos. When: in about two months.") == {
+        "timeline": "in about two months"
+    }
