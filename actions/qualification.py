@@ -32,6 +32,7 @@ from bot.qualification import (
     echoed_slots,
     give_up,
     judge_answer,
+    volunteered_authority,
     volunteered_need,
 )
 
@@ -145,6 +146,27 @@ class ValidateQualificationForm(FormValidationAction):
             return {"need": need} if need else {}
         except Exception:
             logger.exception("reading a volunteered need failed")
+            return {}
+
+    async def extract_authority(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Who decides, told without a title DIET tags while answering something else ("I
+        own a physio clinic and...", "I'm here about the job posting"): kept like a need
+        told in passing, so it is never asked; validate_authority judges it."""
+        try:
+            if tracker.get_slot("authority") is not None:
+                return {}
+            if tracker.get_slot("requested_slot") == "authority":
+                return {}
+            if "authority" in tracker.slots_to_validate():
+                return {}  # DIET tagged a role: Rasa's own mapping has it
+            if not set(tracker.slots_to_validate()) & set(self.domain_slots(domain)):
+                return {}
+            told = volunteered_authority(last_visitor_message(tracker).text)
+            return {"authority": told} if told else {}
+        except Exception:
+            logger.exception("reading a volunteered authority failed")
             return {}
 
     async def validate_ask_counts(

@@ -49,7 +49,7 @@ from bot.extract._text import normalize, word_set
 from bot.extract.authority import says_who_decides
 from bot.extract.email import address_spans
 from bot.extract.money import CURRENCIES, only_qualifies_a_noun, said_as_money
-from bot.extract.need import ADOPTION, names_a_goal_or_pain
+from bot.extract.need import ADOPTION, here_for_something_else, names_a_goal_or_pain
 from bot.extract.proper_names import COMPANY, LEGAL_FORMS, PERSON, capitalized_runs
 from bot.extract.timeline import COUNTED_FROM, PERIOD_OVER, TORN
 from bot.facts import Authority, Budget, Need, Timeline
@@ -359,6 +359,8 @@ def volunteered_authority(message: str) -> str | None:
         found = parse_authority(clause)
         if found is not None and found.level in ("decision_maker", "influencer", "none"):
             return clause.strip(" .!")
+    if here_for_something_else(message):
+        return message.strip(" .!")  # "here about the job posting": no purchase to decide
     return None
 
 
@@ -368,7 +370,6 @@ _A_REQUEST = re.compile(
     r"|rep|tour|trial|info|information|details)\b",
     re.IGNORECASE,
 )
-# Words that introduce a need, so a vague clause with one is the visitor's need.
 # A heading the visitor puts before a fact of another slot: "Budget? none.", "timeline?
 # asap", "Who decides? me".
 _ANOTHER_SLOT_ASKED = re.compile(
@@ -376,6 +377,7 @@ _ANOTHER_SLOT_ASKED = re.compile(
     r"|who\s+decides|decision|authority|name|company|email|e-mail)\s*\??$",
     re.IGNORECASE,
 )
+# Words that introduce a need, so a vague clause with one is the visitor's need.
 _NEED_CUE = re.compile(
     r"\b(?:need|needs|want|wants|looking\s+for|hoping|trying\s+to|struggl\w{0,4}|problem"
     r"|issue|pain|situation|reason\s+i'?m\s+here|goal|challenge|main\s+thing"
@@ -732,7 +734,11 @@ def _own_role_or_decision(detail: dict[str, Any] | None, text: str) -> bool:
     """Told in passing, authority is kept when it names the visitor's own role or says who
     decides: someone's title alone ("our CFO would kill me if I went over", a chatty
     budget answer) tells nothing about the visitor."""
-    return bool(detail and detail.get("role")) or says_who_decides(text)
+    return (
+        bool(detail and detail.get("role"))
+        or says_who_decides(text)
+        or here_for_something_else(text)  # no purchase to decide: "here about the job ad"
+    )
 
 
 # A fact labelled with its question's word ("Budget: it depends on what you offer",
@@ -1066,10 +1072,15 @@ def named_as_a_company(message: str, text: str) -> bool:
     return bool(_COMPANY_CUE.search(message[max(0, at - 20) : at]))
 
 
+MAX_TITLE_WORDS = 6  # "Senior Vice President of Global Sales": longer is a clause
+
+
 def someone_elses_title(message: str, text: str) -> bool:
     """True when a role candidate is a title the visitor gave someone else ("my manager
     and I...", "our CEO"): read with the two words before it, it is no longer their role."""
     said = text.strip()
+    if len(said.split()) > MAX_TITLE_WORDS:
+        return False  # a clause told, read whole by parse_authority, not a title's span
     at = _found_at(message, said)
     alone = parse_authority(said) if said else None
     if at < 0 or alone is None or alone.role is None:

@@ -27,6 +27,7 @@ from typing import Any, cast
 import yaml
 
 from bot.extract._text import EVASIVE_PHRASES, fix_typos, is_noise, normalize, phrase_regex
+from bot.extract.need import here_for_something_else
 from bot.facts import Authority, AuthorityLevel
 
 _RANK: dict[str, int] = {"decision_maker": 3, "influencer": 2, "none": 1}
@@ -282,9 +283,11 @@ def _normalized(text: str) -> str:
 
 # What one owns or runs: "i own the shop", "my dad runs the business".
 _BUSINESS = (
-    r"(?:the|this|our|my|a)\s+(?:little\s+|small\s+|family\s+|whole\s+)?"
+    # up to two words of what kind: "a physio clinic", "a small IT consultancy"
+    r"(?:the|this|our|my|a|an)\s+(?:[\w'&-]+\s+){0,2}?"
     r"(?:company|business|shop|store|place|agency|firm|studio|practice|restaurant|bakery|cafe"
-    r"|café|salon|clinic|brand|startup|franchise|hotel|gym|school|charity|show)\b"
+    r"|café|salon|clinic|brand|startup|franchise|hotel|gym|school|charity|show|consultancy"
+    r"|surgery|garage|workshop|farm|venue|chain|group|label|brewery|bar|pub)\b"
 )
 # Owning the business said as a verb: the visitor's role is owner.
 _OWNER = re.compile(rf"(?<![\w'-])(?:i|we)\s+(?:co-?)?own\s+{_BUSINESS}")
@@ -459,6 +462,8 @@ def parse_authority(text: str) -> Authority | None:
         level = "influencer"  # "head of growth, but the CEO has the final word"
     elif best:
         level = best.level
+    elif role == "Owner":
+        level = "decision_maker"  # "I own a physio clinic and I'm tired of ..."
     elif any(h.level == "decision_maker" for h in hits):
         level = "influencer"  # someone else's title: "our CEO decides"
     elif t.phrases["none"].search(norm):
@@ -467,6 +472,8 @@ def parse_authority(text: str) -> Authority | None:
         return Authority(raw=raw, level="unknown", decision_maker=None, role=None)
     else:
         level = _answer(norm, t)
+    if level is None and here_for_something_else(raw):
+        level = "none"  # a job seeker, a vendor, the press: no purchase of theirs to decide
     if level is None:
         return None
     return Authority(raw=raw, level=level, decision_maker=level == "decision_maker", role=role)

@@ -568,7 +568,10 @@ def _goal_count(norm: str) -> int:
 
 CONCRETE_AT = 3
 # The visitor is here for something other than buying: nothing for sales to solve.
-NOT_A_BUYER = phrase_regex(
+# Here for something other than buying: a student, the press, a job, selling to us,
+# support for something else, trying the bot out. Such a visitor has no purchase to
+# decide either, so the authority reader takes it as no authority (never asked again).
+NOT_HERE_TO_BUY = phrase_regex(
     (
         "i'm a student",
         "master's student",
@@ -642,23 +645,12 @@ NOT_A_BUYER = phrase_regex(
         "podcast",
         "as a guest",
         "my own startup",
-        "not looking to buy",
-        "no plans to change",
-        "works great",
-        "satisfied with",
         "report a",
         "typo",
         "how yours works",
         "how this widget is built",
         "how it's built",
         "build bots myself",
-        "happy with what we have",
-        "happy with our",
-        "don't have a problem",
-        "no problem really",
-        "our sales process is fine",
-        "is fine",
-        "are fine",
         # here for something other than buying: selling to us, a stand or an ad to sell us
         "sell you",
         "offer you",
@@ -720,6 +712,33 @@ NOT_A_BUYER = phrase_regex(
         "play with the bot",
     )
 )
+# Content with what they have: no need, though they may well decide purchases.
+SATISFIED = phrase_regex(
+    (
+        "not looking to buy",
+        "no plans to change",
+        "works great",
+        "satisfied with",
+        "happy with what we have",
+        "happy with our",
+        "don't have a problem",
+        "no problem really",
+        "our sales process is fine",
+        "is fine",
+        "are fine",
+    )
+)
+
+
+def _not_a_buyer(norm: str) -> bool:
+    return bool(NOT_HERE_TO_BUY.search(norm) or SATISFIED.search(norm))
+
+
+def here_for_something_else(text: str) -> bool:
+    """Whether the visitor says they are here for something other than buying."""
+    return bool(NOT_HERE_TO_BUY.search(normalize(text)))
+
+
 # Said first, these mean there is nothing to solve, whatever follows.
 NOTHING_TO_SOLVE = phrase_regex(
     (
@@ -1139,13 +1158,13 @@ def assess_need(text: str) -> Need | None:
         return Need(raw=raw, level="unknown")
     if _dodges(norm):
         return Need(raw=raw, level="unknown")
-    if _asks_us(norm) and not NOT_A_BUYER.search(norm):
+    if _asks_us(norm) and not _not_a_buyer(norm):
         return None
     if NOTHING_YET.search(norm):
         return Need(raw=raw, level="vague", summary=summarize(raw))
     if NOTHING_TO_SOLVE.search(norm):
         return Need(raw=raw, level="none")
-    if NOT_A_BUYER.search(norm) or NEED_DENIED.search(norm) or _denies_a_thing(norm):
+    if _not_a_buyer(norm) or NEED_DENIED.search(norm) or _denies_a_thing(norm):
         return Need(raw=raw, level="none")
     if _score(norm) >= CONCRETE_AT:
         return Need(raw=raw, level="concrete", summary=summarize(raw))

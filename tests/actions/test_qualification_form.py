@@ -747,3 +747,22 @@ async def test_a_hedge_in_the_span_yields_to_a_figure_in_the_answer(dispatcher, 
     )
     assert slots["timeline_detail"]["status"] == "date"
     assert slots["timeline_detail"]["months"] == 3.0
+
+
+@pytest.mark.parametrize(
+    ("text", "decision_maker", "role"),
+    [
+        ("I own a small florist shop and orders by phone get lost", True, "Owner"),
+        ("I'm here about the vacancy on your careers page", False, None),
+    ],
+)
+async def test_who_decides_told_in_the_need_answer_is_kept(
+    dispatcher, domain, text: str, decision_maker: bool, role: str | None
+) -> None:
+    """The need's answer said who decides without a title DIET tags: kept, never asked."""
+    slots = await run_form(
+        dispatcher, domain, text=text, requested_slot="need", candidates={"need": text}
+    )
+    assert slots["authority_detail"]["decision_maker"] is decision_maker
+    assert slots["authority_detail"]["role"] == role
+    assert slots["need"] == text
