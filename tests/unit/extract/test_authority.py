@@ -268,3 +268,23 @@ def test_whose_decision_it_is(text: str, level: str, role: str | None) -> None:
 def test_who_decides_said_in_other_words(text: str, level: str | None, role: str | None) -> None:
     found = parse_authority(text)
     assert (found.level if found else None, found.role if found else None) == (level, role)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm here about the vacancy you posted",
+        "I wanted to sell you our translation services",
+        "is this the support line? my internet is down",
+    ],
+)
+def test_a_visitor_here_for_something_else_has_no_purchase_to_decide(text: str) -> None:
+    authority = parse_authority(text)
+    assert authority is not None
+    assert (authority.level, authority.decision_maker) == ("none", False)
+
+
+def test_owning_a_business_of_some_kind_is_deciding() -> None:
+    authority = parse_authority("I own a dog grooming salon and bookings by phone get lost")
+    assert authority is not None
+    assert (authority.level, authority.role) == ("decision_maker", "Owner")
