@@ -138,26 +138,30 @@ NONE = phrase_regex(
         "no pain",
     )
 )
+# Wanting something done: the frame of a goal ("we need to ...", "looking to ...").
+WANTING: tuple[str, ...] = (
+    "need to",
+    "needs to",
+    "want to",
+    "wants to",
+    "looking to",
+    "trying to",
+    "have to",
+    "hoping to",
+    "plan to",
+    "planning to",
+    "would like to",
+    "'d like to",
+    "goal is",
+    "aim to",
+)
 # A goal or a pain: the core of a concrete need (2 points each).
 GOAL_OR_PAIN = phrase_regex(
     (
         # goals
         "response time",
         "response times",
-        "need to",
-        "needs to",
-        "want to",
-        "wants to",
-        "looking to",
-        "trying to",
-        "have to",
-        "hoping to",
-        "plan to",
-        "planning to",
-        "would like to",
-        "'d like to",
-        "goal is",
-        "aim to",
+        *WANTING,
         "replace",
         "replacing",
         "replacement",
@@ -512,20 +516,7 @@ def _stated_needs(norm: str) -> list[tuple[int, int]]:
 # vague need ("we want to grow", "we'd like to improve our pipeline"), and weigh half.
 WANTING_OR_AIM = phrase_regex(
     (
-        "need to",
-        "needs to",
-        "want to",
-        "wants to",
-        "looking to",
-        "trying to",
-        "have to",
-        "hoping to",
-        "plan to",
-        "planning to",
-        "would like to",
-        "'d like to",
-        "goal is",
-        "aim to",
+        *WANTING,
         "we need",
         "i need",
         "improve",
