@@ -29,10 +29,10 @@ from bot.qualification import (
     Verdict,
     answers_despite_digression,
     build_answer,
+    decider_told_with_the_need,
     echoed_slots,
     give_up,
     judge_answer,
-    volunteered_authority,
     volunteered_need,
 )
 
@@ -151,9 +151,9 @@ class ValidateQualificationForm(FormValidationAction):
     async def extract_authority(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Who decides, told without a title DIET tags while answering something else ("I
-        own a physio clinic and...", "I'm here about the job posting"): kept like a need
-        told in passing, so it is never asked; validate_authority judges it."""
+        """Who decides, told without a title while answering something else ("I own a
+        physio clinic and...", "I'm here about the job posting"): kept like a need told in
+        passing, so it is never asked; validate_authority judges it."""
         try:
             if tracker.get_slot("authority") is not None:
                 return {}
@@ -163,7 +163,7 @@ class ValidateQualificationForm(FormValidationAction):
                 return {}  # DIET tagged a role: Rasa's own mapping has it
             if not set(tracker.slots_to_validate()) & set(self.domain_slots(domain)):
                 return {}
-            told = volunteered_authority(last_visitor_message(tracker).text)
+            told = decider_told_with_the_need(last_visitor_message(tracker).text)
             return {"authority": told} if told else {}
         except Exception:
             logger.exception("reading a volunteered authority failed")

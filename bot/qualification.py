@@ -46,7 +46,7 @@ from bot.extract import (
     parse_timeline,
 )
 from bot.extract._text import normalize, word_set
-from bot.extract.authority import says_who_decides
+from bot.extract.authority import owns_the_business, says_who_decides
 from bot.extract.email import address_spans
 from bot.extract.money import CURRENCIES, only_qualifies_a_noun, said_as_money
 from bot.extract.need import ADOPTION, here_for_something_else, names_a_goal_or_pain
@@ -348,6 +348,20 @@ _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|i'd|me|my|mine|we|we're|our)\b",
 
 # The clauses of a message: its sentences, and the parts between commas.
 _CLAUSES = re.compile(r"(?<=[.!?;])\s+|,\s+")
+
+
+def decider_told_with_the_need(message: str) -> str | None:
+    """Who decides, read from another question's answer only where the words say it of
+    the visitor without a title: owning the business ("I own a physio clinic and ..."),
+    or being here for something other than buying. Titles and decision verbs inside a
+    need ("our reps call every lead", "I read each one to decide who gets a rep") say
+    nothing of who signs off: those are asked."""
+    for clause in _CLAUSES.split(message):
+        if owns_the_business(clause):
+            return clause.strip(" .!")
+    if here_for_something_else(message):
+        return message.strip(" .!")
+    return None
 
 
 def volunteered_authority(message: str) -> str | None:

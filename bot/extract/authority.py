@@ -291,6 +291,13 @@ _BUSINESS = (
 )
 # Owning the business said as a verb: the visitor's role is owner.
 _OWNER = re.compile(rf"(?<![\w'-])(?:i|we)\s+(?:co-?)?own\s+{_BUSINESS}")
+
+
+def owns_the_business(text: str) -> bool:
+    """Whether the visitor says they own the business ("I own a physio clinic")."""
+    return bool(_OWNER.search(_normalized(text)))
+
+
 # Two titles of one person: "co-founder and cto", "president & ceo", "owner/director".
 _TITLE_JOIN = re.compile(r"(?<!\s)\s*(&|and|/)\s*")  # look-behind: linear
 # Whose assistant: "assistant to the md", "pa to our managing director".

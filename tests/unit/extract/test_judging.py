@@ -13,6 +13,7 @@ from bot.qualification import (
     Verdict,
     answers_despite_digression,
     build_answer,
+    decider_told_with_the_need,
     give_up,
     is_amount_period,
     judge_answer,
@@ -691,3 +692,22 @@ def test_when_with_a_colon_labels_the_timeline() -> None:
     assert labelled_facts("Need: more demos. When: in about two months.") == {
         "timeline": "in about two months"
     }
+
+
+@pytest.mark.parametrize(
+    ("message", "told"),
+    [
+        (
+            "I own a florist shop and phone orders get lost",
+            "I own a florist shop and phone orders get lost",
+        ),
+        ("here about the vacancy you posted", "here about the vacancy you posted"),
+        ("our reps call every single lead and half never had a budget", None),
+        ("I read each enquiry myself to decide who gets a rep", None),
+        ("nobody staffs our chat, so messages sit for hours", None),
+    ],
+)
+def test_who_decides_is_read_from_a_need_only_where_said_of_the_visitor(
+    message: str, told: str | None
+) -> None:
+    assert decider_told_with_the_need(message) == told
