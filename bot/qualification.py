@@ -631,7 +631,10 @@ def answers_despite_digression(answer: Answer, confidence: float | None) -> bool
     # "as fast as humanly possible" was the human intent at 1.0: a request for a person
     # names one.
     names_no_person = answer.intent == HUMAN_INTENT and not _asks_for_a_person(answer.message)
-    if confidence >= SURE_DIGRESSION and not (told_not_asked or names_no_person):
+    # "Where can I track my parcel?" asked for the need is out of scope, and it is the
+    # answer: here for something other than buying.
+    no_buyer = answer.slot == "need" and here_for_something_else(answer.message)
+    if confidence >= SURE_DIGRESSION and not (told_not_asked or names_no_person or no_buyer):
         return False
     verdict = judge_answer(dataclasses.replace(answer, intent=None))
     return verdict.accepted and not verdict.skipped and verdict.value != NO_ANSWER

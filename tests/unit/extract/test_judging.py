@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -711,3 +712,27 @@ def test_who_decides_is_read_from_a_need_only_where_said_of_the_visitor(
     message: str, told: str | None
 ) -> None:
     assert decider_told_with_the_need(message) == told
+
+
+@pytest.mark.parametrize("intent", ["out_of_scope", "faq"])
+def test_a_question_that_shows_no_buyer_answers_the_need(intent: str) -> None:
+    """ "Where can I track my order?" is out of scope, and the need's answer: none."""
+    message = "where can I track my order?"
+    answer = build_answer(
+        "need",
+        message,
+        message=message,
+        intent=intent,
+        mentions=[],
+        requested=True,
+        today=TODAY,
+        asks=1,
+        known=False,
+        failed_attempts=0,
+    )
+    assert answers_despite_digression(answer, 1.0)
+    assert judge_answer(dataclasses.replace(answer, intent=None)).detail == {
+        "raw": message,
+        "level": "none",
+        "summary": None,
+    }
