@@ -10,6 +10,7 @@ form reads the words as an answer.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -25,18 +26,58 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+# What a visitor who wants to start over says, typos included ("strat", "ovr"): word
+# starts, so "restarting", "again", "overwrite" count too.
+RESTART_CUES = [
+    "start",
+    "strat",
+    "strt",
+    "restart",
+    "reset",
+    "again",
+    "over",
+    "ovr",
+    "scratch",
+    "beginning",
+    "begining",
+    "begin",
+    "redo",
+    "re-do",
+    "fresh",
+    "clean slate",
+    "wipe",
+    "scrap",
+    "from zero",
+    "from the top",
+    "new chat",
+    "new conversation",
+    "ctrl z",
+    "undo",
+]
+
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class SureIntents(GraphComponent):
-    """`intents` below `threshold` become nlu_fallback (after FallbackClassifier)."""
+    """`intents` below `threshold`, or without one of their `cues`, become nlu_fallback
+    (after FallbackClassifier)."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"intents": ["restart"], "threshold": 0.8}
+        return {"intents": ["restart"], "threshold": 0.8, "cues": {"restart": RESTART_CUES}}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.intents = frozenset(config["intents"])
         self.threshold = float(config["threshold"])
+        # Words one of which the message must hold: a confidence alone was not enough
+        # ("the red one" reached 0.82 after more restart examples were added).
+        self.cues = {
+            intent: re.compile(rf"(?<![\w'])(?:{'|'.join(map(re.escape, words))})", re.IGNORECASE)
+            for intent, words in (config.get("cues") or {}).items()
+        }
+
+    def _sure(self, name: str, confidence: float, text: str) -> bool:
+        cue = self.cues.get(name)
+        return confidence >= self.threshold and (cue is None or bool(cue.search(text)))
 
     @classmethod
     def create(
@@ -53,7 +94,8 @@ class SureIntents(GraphComponent):
             intent = message.get(INTENT) or {}
             name = intent.get(INTENT_NAME_KEY)
             confidence = intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0
-            if name in self.intents and confidence < self.threshold:
+            text = str(message.get("text") or "")
+            if name in self.intents and not self._sure(str(name), confidence, text):
                 fallback = {
                     INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
                     PREDICTED_CONFIDENCE_KEY: self.threshold,

@@ -105,12 +105,14 @@ def check_sure_intents() -> None:
 
     guard = SureIntents(SureIntents.get_default_config())
 
-    def after(name: str, confidence: float) -> str:
-        message = Message(data={"text": "x", "intent": {"name": name, "confidence": confidence}})
+    def after(name: str, confidence: float, text: str = "start over please") -> str:
+        message = Message(data={"text": text, "intent": {"name": name, "confidence": confidence}})
         return str(guard.process([message])[0].get("intent")["name"])
 
     assert after("restart", 0.61) == "nlu_fallback"
     assert after("restart", 0.95) == "restart"
+    assert after("restart", 0.96, "the red one") == "nlu_fallback"  # no word of starting over
+    assert after("restart", 0.95, "can we strat ovr") == "restart"
     assert after("inform", 0.41) == "inform"
 
 
