@@ -155,6 +155,17 @@ WANTING: tuple[str, ...] = (
     "goal is",
     "aim to",
 )
+# Aims any business has: a goal, but not which one.
+AIMS: tuple[str, ...] = (
+    "improve",
+    "improving",
+    "grow",
+    "growing",
+    "scale",
+    "scaling",
+    "increase",
+    "increasing",
+)
 # A goal or a pain: the core of a concrete need (2 points each).
 GOAL_OR_PAIN = phrase_regex(
     (
@@ -179,14 +190,7 @@ GOAL_OR_PAIN = phrase_regex(
         "reducing",
         "cut",
         "cutting",
-        "increase",
-        "increasing",
-        "improve",
-        "improving",
-        "grow",
-        "growing",
-        "scale",
-        "scaling",
+        *AIMS,
         "fix",
         "solve",
         "integrate",
@@ -519,14 +523,7 @@ WANTING_OR_AIM = phrase_regex(
         *WANTING,
         "we need",
         "i need",
-        "improve",
-        "improving",
-        "grow",
-        "growing",
-        "scale",
-        "scaling",
-        "increase",
-        "increasing",
+        *AIMS,
         "better",
         "faster",
         "cheaper",

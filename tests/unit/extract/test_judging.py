@@ -10,6 +10,7 @@ import pytest
 from bot.qualification import (
     MAX_ASKS,
     NO_ANSWER,
+    Answer,
     Mention,
     Verdict,
     answers_despite_digression,
@@ -30,6 +31,22 @@ def mention(message: str, kind: str, value: str) -> Mention:
     start = message.find(value)
     assert start >= 0, value
     return Mention(kind, value, start, start + len(value))
+
+
+def asked_need(message: str, intent: str) -> Answer:
+    """The answer to the asked need question, as the NLU classified it."""
+    return build_answer(
+        "need",
+        message,
+        message=message,
+        intent=intent,
+        mentions=[],
+        requested=True,
+        today=TODAY,
+        asks=1,
+        known=False,
+        failed_attempts=0,
+    )
 
 
 def judge(
@@ -652,18 +669,7 @@ def test_who_decides_told_in_passing_is_not_a_need() -> None:
 def test_the_human_intent_yields_when_a_person_is_told_of_not_asked_for(
     message: str, yields: bool
 ) -> None:
-    answer = build_answer(
-        "need",
-        message,
-        message=message,
-        intent="human",
-        mentions=[],
-        requested=True,
-        today=TODAY,
-        asks=1,
-        known=False,
-        failed_attempts=0,
-    )
+    answer = asked_need(message, "human")
     assert answers_despite_digression(answer, 1.0) is yields
 
 
@@ -718,18 +724,7 @@ def test_who_decides_is_read_from_a_need_only_where_said_of_the_visitor(
 def test_a_question_that_shows_no_buyer_answers_the_need(intent: str) -> None:
     """ "Where can I track my order?" is out of scope, and the need's answer: none."""
     message = "where can I track my order?"
-    answer = build_answer(
-        "need",
-        message,
-        message=message,
-        intent=intent,
-        mentions=[],
-        requested=True,
-        today=TODAY,
-        asks=1,
-        known=False,
-        failed_attempts=0,
-    )
+    answer = asked_need(message, intent)
     assert answers_despite_digression(answer, 1.0)
     assert judge_answer(dataclasses.replace(answer, intent=None)).detail == {
         "raw": message,
